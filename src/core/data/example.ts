@@ -1,0 +1,17 @@
+/** One row of a dataset after field mapping. */
+export interface Example {
+  /** Stable id: the row's own id field, or `<source>#<row index>`. */
+  id: string;
+  /** The text the model is asked about (the user message when the prompt has no variables). */
+  input: string;
+  /** The gold answer as text; the metric decides how to compare. */
+  gold: string;
+  /** Every field of the row as text, for binding `{{variables}}`. */
+  vars: Record<string, string>;
+}
+
+export interface DatasetSplits {
+  train: Example[];
+  val: Example[];
+  test: Example[];
+}
