@@ -17,6 +17,7 @@ const REFERENCE_METHOD: Partial<MethodOptions> = {
   tsaInitialScore: 'zero',
   regularizeNeedsMemory: true,
   repairUpdateReply: false,
+  contrastiveKeepDuplicates: true,
 };
 
 /** The paper's named configurations (method.md, "Presets we offer"). */

@@ -74,6 +74,16 @@ export const MethodOptionsSchema = z.object({
   repairUpdateReply: z.boolean().default(true),
   /** Re-score the full training set after each step (reference: yes; cached anyway). */
   evalTrainEachStep: z.boolean().default(true),
+  /**
+   * TCL: re-insert a prompt already in the contrastive memory (reference quirk: the kept
+   * prompt is added again on every rejected step). Absent = false (one entry per prompt).
+   */
+  contrastiveKeepDuplicates: z.boolean().optional(),
+  /**
+   * Backward only on the batch's failures (score < 1) instead of on every example as
+   * method.md and the reference do. Absent = false. Saves 2 calls per passing example.
+   */
+  critiqueFailuresOnly: z.boolean().optional(),
 });
 export type MethodOptions = z.infer<typeof MethodOptionsSchema>;
 

@@ -30,6 +30,10 @@ export class LlmError extends Error {
       /** A hint for the user: what to do next. */
       action?: string;
       cause?: unknown;
+      /** For `budget`: which cap would be exceeded (maps to `done.stoppedBy` `budget-<cap>`). */
+      cap?: 'calls' | 'tokens' | 'cost' | 'time';
+      /** For `not-found`: the models the endpoint says it offers, when it could list them. */
+      availableModels?: string[];
     } = {},
   ) {
     super(message);

@@ -113,7 +113,16 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     /** When the user edited the candidate (or the file) before accepting: the prompt the run continues from. */
     prompt: z.string().optional(),
   }),
-  z.object({ type: z.literal('eval'), step: Step, split: Split, score: z.number(), n: z.number().int().min(0), prompt: z.enum(['current', 'best', 'final', 'start']) }),
+  z.object({
+    type: z.literal('eval'),
+    step: Step,
+    split: Split,
+    score: z.number(),
+    n: z.number().int().min(0),
+    prompt: z.enum(['current', 'best', 'final', 'start']),
+    /** Per-example scores (test split only), for the experiments' paired per-example test. */
+    examples: z.array(z.object({ id: z.string(), score: z.number() })).optional(),
+  }),
   z.object({ type: z.literal('prompt-length'), step: Step, sentences: z.number().int().min(0), tokens: z.number().int().min(0) }),
   z.object({
     type: z.literal('usage'),
@@ -124,6 +133,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     completionTokens: z.number().int().min(0),
     costUsd: z.number().min(0),
     cached: z.boolean(),
+    /** True when the server sent no usage and the tokens were estimated locally. */
+    estimated: z.boolean().optional(),
     totals: UsageTotals,
   }),
   z.object({ type: z.literal('waiting'), reason: z.enum(['rate-limit', 'server-error', 'review']), seconds: z.number().min(0), message: z.string() }),

@@ -64,6 +64,8 @@ export interface StartRunOptions {
   reviewer?: CandidateReviewer;
   onEvent?: (event: RunEvent) => void;
   limiter?: SharedLimiter;
+  /** Base for relative paths in the config (dataset, default cache folder); default `process.cwd()`. */
+  cwd?: string;
 }
 
 export interface RunResult {

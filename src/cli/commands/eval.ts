@@ -1,0 +1,250 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findConfigFile, loadConfigFile } from '../../core/config/loadConfigFile';
+import { ConfigError, mergeConfig, type ConfigLayer } from '../../core/config/mergeConfig';
+import type { RunConfig } from '../../core/config/runConfig';
+import { isBadInputError } from '../../core/data/badInput';
+import { benchmarkNames, findBenchmark } from '../../core/data/benchmarks';
+import type { Example } from '../../core/data/example';
+import { readTextFile } from '../../core/data/inputFile';
+import { loadTask } from '../../core/data/loadTask';
+import type { Task } from '../../core/data/task';
+import { isLlmError } from '../../core/llm/errors';
+import { createRunModels } from '../../core/llm/runModels';
+import { evaluatePrompt, type ExampleResult } from '../../core/metrics/evaluatePrompt';
+import { METRIC_SUMMARIES } from '../../core/metrics/registry';
+import { parsePromptDocument } from '../../core/prompt/parsePromptDocument';
+import type { PromptDocument } from '../../core/prompt/promptDocument';
+import { bindVariables, variableNames } from '../../core/prompt/templateVariables';
+import { answerKeyFromExamples } from '../../core/simulator/answerKey';
+import { isSimulatorModel, SIMULATOR_LABEL, type SimulatorModel } from '../../core/simulator/simulatorModel';
+import { numberOption, parseCommandArgs, stringOption } from '../args';
+import { EXIT, UsageError, type CliCommand, type CliIO } from '../command';
+import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, parseModelOptions, resolveApiKey } from '../modelOptions';
+
+const EVAL_OPTION_SPECS = {
+  data: { type: 'string' },
+  metric: { type: 'string' },
+  split: { type: 'string' },
+  limit: { type: 'string' },
+  'min-accuracy': { type: 'string' },
+  section: { type: 'string' },
+  seed: { type: 'string' },
+  'input-field': { type: 'string' },
+  'gold-field': { type: 'string' },
+  'train-size': { type: 'string' },
+  'val-size': { type: 'string' },
+  'test-size': { type: 'string' },
+  'no-format-instruction': { type: 'boolean' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const USAGE = `Usage: dlpo eval <prompt-file> --data <dataset> [options]
+
+Scores a prompt on a dataset split with the forward model and prints accuracy, the
+failures with the metric's reason, calls, tokens and cost. Run it before and after
+optimizing, and in CI with --min-accuracy. The prompt file is only read.
+
+Data and scoring:
+  --data SOURCE            a dataset file (.jsonl, .json, .csv, .tsv, promptfoo tests .yaml)
+                           or a built-in benchmark: ${benchmarkNames().join(', ')}
+  --metric NAME[:ARG]      default: the benchmark's, or inferred from the gold answers
+${Object.entries(METRIC_SUMMARIES)
+  .map(([name, text]) => `                             ${name.padEnd(12)} ${text}`)
+  .join('\n')}
+  --split test|val|train|all   which examples to score (default test)
+  --limit N                score only the first N examples of the split
+  --min-accuracy X         exit 1 when accuracy is below X (0..1, or a percentage like 80%)
+  --section NAME           score one .prompty role section or markdown heading section
+  --seed N                 split seed (default 1001, as dlpo run)
+  --input-field F --gold-field F   which dataset fields are input and gold (default: inferred)
+  --train-size N --val-size N --test-size N   split sizes (default: the benchmark's, or
+                           a third each up to 50/50 for files, test = the rest)
+  --no-format-instruction  do not append the metric's answer-format instruction
+  --config FILE            a dlpo.config.json|yaml (default: the one in the current folder)
+
+${MODEL_OPTIONS_USAGE}
+
+--json prints exactly {accuracy, n, correct, failures: [...], usage} on stdout.
+Exit codes: 0 ok, 1 below --min-accuracy or the model failed, 2 bad usage or input, 130 interrupted.`;
+
+type Values = Record<string, unknown>;
+type Split = 'test' | 'val' | 'train' | 'all';
+
+function parseMinAccuracy(value: unknown): number | undefined {
+  const text = stringOption(value);
+  if (text === undefined) return undefined;
+  const percent = text.trim().endsWith('%');
+  const n = Number(percent ? text.trim().slice(0, -1) : text);
+  const x = percent ? n / 100 : n;
+  if (!Number.isFinite(x) || x < 0 || x > 1 || text.trim() === '') {
+    throw new UsageError(`--min-accuracy must be between 0 and 1 (or 0% to 100%), got "${text}".`);
+  }
+  return x;
+}
+
+function parseSplit(value: unknown): Split {
+  const s = stringOption(value) ?? 'test';
+  if (s !== 'test' && s !== 'val' && s !== 'train' && s !== 'all') throw new UsageError(`--split must be test, val, train or all; got "${s}".`);
+  return s;
+}
+
+/** The config layer given by flags: only what was set, so a config file's values survive. */
+function flagLayer(values: Values, promptFile: string, cwd: string, modelConfig: Record<string, unknown>): ConfigLayer {
+  const v: Record<string, unknown> = { ...modelConfig, promptFile };
+  const data: Record<string, unknown> = {};
+  const source = stringOption(values.data);
+  if (source !== undefined) {
+    // A file of that name wins over a benchmark name, as in `dlpo run`.
+    const asFile = path.resolve(cwd, source);
+    data.source = fs.existsSync(asFile) || !findBenchmark(source) ? asFile : source;
+  }
+  if (stringOption(values['input-field'])) data.inputField = stringOption(values['input-field']);
+  if (stringOption(values['gold-field'])) data.goldField = stringOption(values['gold-field']);
+  const size = (flag: string, min: number) => numberOption(values[flag], flag, { integer: true, min });
+  if (values['train-size'] !== undefined) data.trainSize = size('train-size', 1);
+  if (values['val-size'] !== undefined) data.valSize = size('val-size', 0);
+  if (values['test-size'] !== undefined) data.testSize = size('test-size', 0);
+  if (Object.keys(data).length) v.data = data;
+  if (stringOption(values.metric)) v.metric = stringOption(values.metric);
+  if (values.seed !== undefined) v.seed = numberOption(values.seed, 'seed', { integer: true });
+  return { source: 'flags', values: v };
+}
+
+function examplesOf(task: Task, split: Split): Example[] {
+  return split === 'all' ? [...task.train, ...task.val, ...task.test] : task[split];
+}
+
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+function percent(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+async function loadPrompt(file: string, displayName: string, section: string | undefined): Promise<PromptDocument> {
+  const text = await readTextFile(file, { what: 'prompt file' });
+  return parsePromptDocument(text, displayName, section ? { region: { section } } : {});
+}
+
+/** Checks the prompt's template variables against the dataset's fields before any call is made. */
+function checkBinding(doc: PromptDocument, examples: readonly Example[], task: Task): void {
+  const names = variableNames(doc.body);
+  if (names.length === 0 || examples.length === 0) return;
+  const fields = Object.keys(examples[0].vars);
+  const { unknown } = bindVariables(names, fields);
+  if (unknown.length) {
+    throw new UsageError(
+      `The prompt uses ${unknown.map((n) => `{{${n}}}`).join(', ')} but ${task.id} has no such field (fields: ${fields.join(', ')}). Rename the variable or the dataset field.`,
+    );
+  }
+}
+
+async function runEval(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION_SPECS, ...EVAL_OPTION_SPECS }, { command: 'eval', allowPositionals: true });
+  if (positionals.length === 0) throw new UsageError('Missing the prompt file: dlpo eval <prompt-file> --data <dataset>.');
+  if (positionals.length > 1) throw new UsageError(`dlpo eval scores one prompt file; got ${positionals.length} (${positionals.join(', ')}).`);
+  const model = parseModelOptions(values as Parameters<typeof parseModelOptions>[0]);
+  const split = parseSplit(values.split);
+  const limit = numberOption(values.limit, 'limit', { integer: true, positive: true });
+  const minAccuracy = parseMinAccuracy(values['min-accuracy']);
+  const promptFile = path.resolve(io.cwd, positionals[0]);
+
+  const layers: ConfigLayer[] = [];
+  const configFile = stringOption(values.config) ? path.resolve(io.cwd, stringOption(values.config)!) : findConfigFile(io.cwd);
+  if (configFile) layers.push(loadConfigFile(configFile));
+  const flags = flagLayer(values, promptFile, io.cwd, model.config as Record<string, unknown>);
+  if (!layers.some((l) => (l.values as { data?: unknown }).data !== undefined) && flags.values.data === undefined) {
+    throw new UsageError(`Missing --data: a dataset file (.jsonl, .json, .csv) or a benchmark name (${benchmarkNames().slice(0, 4).join(', ')}, ...).`);
+  }
+  layers.push(flags);
+  const merged = mergeConfig(layers);
+  if (!merged.ok) throw new UsageError(`Invalid configuration:\n${merged.problems.map((p) => `  ${p}`).join('\n')}`);
+  const config: RunConfig = merged.config;
+  if (!model.quiet && !layers.some((l) => (l.values as { forward?: unknown }).forward !== undefined)) {
+    io.stderr.write(`No model configured: using the ${SIMULATOR_LABEL.toLowerCase()} (no network). Pass --simulator to say so, or --model NAME.\n`);
+  }
+
+  const doc = await loadPrompt(promptFile, positionals[0], stringOption(values.section));
+  const apiKeys = { forward: resolveApiKey(config.forward, io.env), backward: config.metric?.startsWith('judge') ? resolveApiKey(config.backward, io.env) : undefined };
+  const models = createRunModels(config, { apiKeys, cwd: io.cwd });
+  const task = await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd: io.cwd, judgeModel: models.backward });
+  let examples = examplesOf(task, split);
+  if (limit !== undefined) examples = examples.slice(0, limit);
+  if (examples.length === 0) throw new UsageError(`The ${split} split of ${task.id} is empty; choose another --split or larger split sizes.`);
+  checkBinding(doc, examples, task);
+
+  const simulator = isSimulatorModel(models.forward.base);
+  if (simulator) (models.forward.base as SimulatorModel).setAnswerKey(answerKeyFromExamples([...task.train, ...task.val, ...task.test]));
+  const forwardLabel = simulator ? `${SIMULATOR_LABEL} (not a real model)` : models.forward.label;
+  if (!model.quiet) io.stderr.write(`Scoring ${examples.length} ${split} examples of ${task.id} with ${forwardLabel}, metric ${task.metric.name}…\n`);
+
+  const evaluation = await evaluatePrompt({
+    promptText: doc.body,
+    task,
+    examples,
+    model: models.forward,
+    concurrency: config.maxConcurrency,
+    includeFormatInstruction: values['no-format-instruction'] !== true,
+    maxTokens: config.forward.maxTokens,
+    signal: io.signal,
+  });
+  const totals = models.meter.totals();
+  const failures = evaluation.results.filter((r) => r.score < 1);
+  const usage = {
+    calls: totals.calls,
+    cachedCalls: totals.cachedCalls,
+    promptTokens: totals.promptTokens,
+    completionTokens: totals.completionTokens,
+    costUsd: Number(totals.costUsd.toFixed(6)),
+    model: forwardLabel,
+    simulator,
+  };
+  if (model.json) {
+    const failureJson = (r: ExampleResult) => ({ id: r.id, input: r.input, gold: r.gold, output: r.output, score: r.score, reason: r.reason, ...(r.extracted !== undefined ? { extracted: r.extracted } : {}) });
+    io.stdout.write(`${JSON.stringify({ accuracy: evaluation.accuracy, n: evaluation.n, correct: evaluation.correct, failures: failures.map(failureJson), usage })}\n`);
+  } else {
+    const out: string[] = [];
+    out.push(`${simulator ? '[offline simulator] ' : ''}accuracy ${percent(evaluation.accuracy)} (${evaluation.correct}/${evaluation.n}) on the ${split} split of ${task.id}, metric ${task.metric.name}`);
+    const shown = failures.slice(0, 20);
+    if (shown.length) out.push(`failures (${failures.length}${failures.length > shown.length ? `, first ${shown.length} shown` : ''}):`);
+    for (const f of shown) out.push(`  ${f.id}: ${f.reason}  —  ${oneLine(f.input, 60)}`);
+    out.push(
+      `usage: ${totals.calls} calls (${totals.cachedCalls} cached), ${totals.promptTokens + totals.completionTokens} tokens (${totals.promptTokens} in, ${totals.completionTokens} out), $${totals.costUsd.toFixed(4)}${simulator ? ' — offline simulator, no real model' : ''}`,
+    );
+    io.stdout.write(`${out.join('\n')}\n`);
+  }
+  if (minAccuracy !== undefined && evaluation.accuracy < minAccuracy) {
+    io.stderr.write(`dlpo eval: accuracy ${percent(evaluation.accuracy)} is below --min-accuracy ${percent(minAccuracy)}.\n`);
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}
+
+export const evalCommand: CliCommand = {
+  name: 'eval',
+  summary: 'Score a prompt on a dataset split: accuracy, failures with reasons, calls, tokens, cost',
+  usage: USAGE,
+  async run(argv, io) {
+    try {
+      return await runEval(argv, io);
+    } catch (e) {
+      if (e instanceof UsageError || e instanceof ConfigError || isBadInputError(e)) {
+        io.stderr.write(`dlpo eval: ${e.message}\n`);
+        return EXIT.usage;
+      }
+      if (io.signal.aborted || isLlmError(e, 'aborted')) {
+        io.stderr.write('dlpo eval: interrupted.\n');
+        return EXIT.interrupted;
+      }
+      if (isLlmError(e)) {
+        io.stderr.write(`dlpo eval: ${e.message}\n${e.details.action ? `  ${e.details.action}\n` : ''}`);
+        return EXIT.failed;
+      }
+      throw e;
+    }
+  },
+};

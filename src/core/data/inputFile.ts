@@ -1,0 +1,73 @@
+import { promises as fs } from 'node:fs';
+
+/**
+ * Reading a user's file safely: the checks every loader (prompt or data) needs before it
+ * trusts the bytes. Size is checked with `stat` first so a 50 MB file is refused without
+ * being read; binary content (NUL bytes or invalid UTF-8) is refused with a clear reason.
+ */
+
+export type InputFileProblem = 'missing' | 'not-a-file' | 'too-large' | 'binary' | 'unreadable';
+
+export class InputFileError extends Error {
+  override readonly name = 'InputFileError';
+  constructor(
+    readonly problem: InputFileProblem,
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const DEFAULT_MAX_INPUT_BYTES = 50 * 1024 * 1024;
+
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/**
+ * Decodes bytes as UTF-8, refusing binary data. The BOM is kept as U+FEFF so that offsets
+ * into the returned string match the file exactly (callers that do not want it strip it).
+ */
+export function decodeUtf8Strict(bytes: Uint8Array, file: string): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    throw new InputFileError('binary', file, `${file} looks like a binary file (NUL byte at offset ${nul}); expected UTF-8 text`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new InputFileError('binary', file, `${file} is not valid UTF-8 text; save it as UTF-8 and try again`);
+  }
+}
+
+/** Reads a text file with the checks above. `what` names it in messages ("prompt file", "dataset"). */
+export async function readTextFile(path: string, options: { maxBytes?: number; what?: string } = {}): Promise<string> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  const what = options.what ?? 'file';
+  let size: number;
+  try {
+    const st = await fs.stat(path);
+    if (!st.isFile()) throw new InputFileError('not-a-file', path, `${what} ${path} is not a regular file`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof InputFileError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputFileError('missing', path, `${what} not found: ${path}`);
+    throw new InputFileError('unreadable', path, `cannot read ${what} ${path}: ${(e as Error).message}`);
+  }
+  if (size > maxBytes) {
+    throw new InputFileError('too-large', path, `${what} ${path} is ${mib(size)}, over the ${mib(maxBytes)} limit; use a smaller file`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (e) {
+    throw new InputFileError('unreadable', path, `cannot read ${what} ${path}: ${(e as Error).message}`);
+  }
+  return decodeUtf8Strict(bytes, path);
+}
+
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -1,0 +1,52 @@
+import type { TechniqueOptions } from '../../config/runConfig';
+import type { Rng } from '../../run/rng';
+import { editTouches } from '../../prompt/sentenceDiff';
+import type { Sentence, SentenceEdit } from '../../prompt/sentenceTypes';
+
+/**
+ * TDO, textual dropout: each step ceil(n·p) of the prompt's n sentence units, drawn
+ * with the seeded `dropout` stream, are frozen. The request lists them (as the
+ * reference does); unlike the reference, any edit the model still makes to one of them
+ * is reverted in code.
+ */
+
+export interface DropoutOptions {
+  p: number;
+  enforce: boolean;
+}
+
+export function dropoutOptions(t: TechniqueOptions, enforce: boolean): DropoutOptions {
+  return { p: t.dropout, enforce };
+}
+
+/** Indices (sorted) of the protected units; always draws from `rng` when p > 0 and n > 0. */
+export function chooseProtected(sentences: readonly Sentence[], p: number, rng: Rng): number[] {
+  if (p <= 0 || sentences.length === 0) return [];
+  const k = Math.min(sentences.length, Math.ceil(sentences.length * p));
+  return rng.sample(sentences.map((_, i) => i), k).sort((a, b) => a - b);
+}
+
+/** The body of the DROPOUT block: one protected unit per line. */
+export function dropoutInstruction(): string {
+  return 'We use a dropout mechanism: the sentences in the DROPOUT block below are part of the current prompt and must remain exactly unchanged in this step.';
+}
+
+export function dropoutList(sentences: readonly Sentence[], protectedIdx: readonly number[]): string {
+  return protectedIdx.map((i) => sentences[i].text).join('\n');
+}
+
+/** Splits a proposal's edits into those allowed and those that change a protected unit. */
+export function partitionByProtection(
+  edits: readonly SentenceEdit[],
+  protectedIdx: readonly number[],
+): { allowed: SentenceEdit[]; reverted: SentenceEdit[] } {
+  const frozen = new Set(protectedIdx);
+  const allowed: SentenceEdit[] = [];
+  const reverted: SentenceEdit[] = [];
+  for (const edit of edits) (editTouches(edit).some((i) => frozen.has(i)) ? reverted : allowed).push(edit);
+  return { allowed, reverted };
+}
+
+export function describeProtected(protectedIdx: readonly number[]): string {
+  return `TDO protected sentences ${protectedIdx.map((i) => i + 1).join(', ')}`;
+}

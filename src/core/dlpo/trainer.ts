@@ -1,0 +1,414 @@
+import type { RunConfig } from '../config/runConfig';
+import type { Task } from '../data/task';
+import type { ChatModel, ChatResponse } from '../llm/chatModel';
+import { LlmError, isLlmError } from '../llm/errors';
+import type { RunEvent, RunEventOf, StoppedBy } from '../run/events';
+import { Rng } from '../run/rng';
+import type { CandidateReviewer, ReviewDecision, TsaAdvice } from '../run/runTypes';
+import type { BackwardContext } from './backward';
+import { computeGradient } from './backward';
+import { proposeCandidate } from './candidate';
+import type { ScorerContext, Split } from './promptScorer';
+import { forwardOne, memoLookup, scoreSplit } from './promptScorer';
+import { afterAccept, annealingDecision, annealingOptions, initialAnnealing } from './techniques/annealing';
+import { contrastiveOptions, rememberPrompt } from './techniques/contrastive';
+import { learningRateForStep } from './techniques/lrDecay';
+import { momentumCapacity, rememberGradient } from './techniques/momentum';
+import { promptLength } from './techniques/regularization';
+import { planTechniques } from './techniqueBlocks';
+import type { TrainerState } from './trainerState';
+import { TrainerStateSchema, cloneState } from './trainerState';
+
+/**
+ * The DLPO training loop (docs/method.md): per step, a batch from a seeded shuffle of the
+ * training split; the forward model over it; the metric as the loss; critiques and
+ * prompt feedback from the backward model, aggregated into one gradient; the enabled
+ * techniques shaping the update request; the update, parsed and enforced in code; TSA
+ * and the reviewer deciding; evaluation on validation (and train). At the end the start,
+ * best and final prompts are scored on the test split.
+ *
+ * The trainer emits events but never `run-start`, `usage`, `checkpoint` or `waiting`
+ * (the runner's); `done` is always the last event.
+ */
+
+export interface TrainerInput {
+  runId: string;
+  /** Techniques and method options already resolved from the preset (see config/presets.ts). */
+  config: RunConfig;
+  task: Task;
+  /** The optimizable body text of the prompt document. */
+  initialPrompt: string;
+  /** A reason to reject a candidate outright (variables dropped/invented, empty, 100x longer), else null. */
+  validateCandidate?: (candidate: string, current: string) => string | null;
+  forward: ChatModel;
+  backward: ChatModel;
+  emit: (event: RunEvent) => void;
+  signal: AbortSignal;
+  reviewer?: CandidateReviewer;
+  /** Resume from this state (read from checkpoint.json). */
+  state?: TrainerState;
+  /** Called after every complete step with the state to checkpoint; awaited before the next step. */
+  onStepComplete?: (state: TrainerState) => Promise<void>;
+}
+
+export interface TrainOutcome {
+  done: RunEventOf<'done'>;
+  state: TrainerState;
+}
+
+/** How far train may gain on val (and lead it) before the divergence warning. */
+const DIVERGENCE_GAP = 0.2;
+
+/** Steps of a run: `config.steps`, else ceil(N_train / B) × epochs. */
+export function totalSteps(config: RunConfig, trainSize: number): number {
+  if (config.steps !== undefined) return config.steps;
+  return Math.ceil(trainSize / Math.max(config.batchSize, 1)) * config.epochs;
+}
+
+/** The state before step 1 (no model call needed). */
+export function initialTrainerState(config: RunConfig, task: Task, initialPrompt: string): TrainerState {
+  const batch = Rng.derive(config.seed, 'batch');
+  const order = batch.shuffle(task.train.map((_, i) => i));
+  const tsa = annealingOptions(config.techniques, config.method);
+  return {
+    version: 1,
+    step: 0,
+    epoch: 0,
+    order,
+    cursor: 0,
+    acceptedSteps: 0,
+    startPrompt: initialPrompt,
+    prompt: initialPrompt,
+    tsa: tsa ? { lastScore: 0, temperature: tsa.temperature } : null,
+    momentum: [],
+    contrastive: [],
+    rng: {
+      batch: batch.state(),
+      dropout: Rng.derive(config.seed, 'dropout').state(),
+      tsa: Rng.derive(config.seed, 'tsa').state(),
+    },
+    best: { prompt: initialPrompt, score: null, step: 0 },
+    startScores: { val: null, train: null },
+    history: [{ step: 0, prompt: initialPrompt, val: null }],
+    sinceImprovement: 0,
+    divergenceWarned: false,
+    scores: [],
+    usage: { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0 },
+  };
+}
+
+function stoppedByOf(e: unknown, signal: AbortSignal): StoppedBy | null {
+  if (isLlmError(e, 'budget')) {
+    const cap = e.details.cap ?? 'calls';
+    return `budget-${cap}`;
+  }
+  if (signal.aborted || isLlmError(e, 'aborted')) return 'cancelled';
+  return null;
+}
+
+function errorMessage(e: unknown): { message: string; kind: string; action?: string } {
+  if (e instanceof LlmError) return { message: e.message, kind: e.kind, ...(e.details.action ? { action: e.details.action } : {}) };
+  if (e instanceof Error) return { message: e.message, kind: e.name || 'error' };
+  return { message: String(e), kind: 'error' };
+}
+
+class StopSignal extends Error {
+  constructor(readonly stoppedBy: StoppedBy) {
+    super(stoppedBy);
+  }
+}
+
+export async function train(input: TrainerInput): Promise<TrainOutcome> {
+  const { config, task, signal } = input;
+  const t = config.techniques;
+  const m = config.method;
+  // Once the loop has stopped, calls still in flight from the interrupted step (a
+  // Promise.all rejects at its first failure) must not add events after `done`.
+  let live = true;
+  const emit = (event: RunEvent) => {
+    if (live) input.emit(event);
+  };
+  let state: TrainerState = input.state ? TrainerStateSchema.parse(cloneState(input.state)) : initialTrainerState(config, task, input.initialPrompt);
+  const steps = totalSteps(config, task.train.length);
+
+  // The working state of the step in progress; committed to `state` only when the step completes.
+  let work: TrainerState = cloneState(state);
+  const onResponse = (r: ChatResponse) => {
+    work.usage.calls++;
+    if (r.cached) work.usage.cachedCalls++;
+    work.usage.promptTokens += r.usage.promptTokens;
+    work.usage.completionTokens += r.usage.completionTokens;
+  };
+  const scorer: ScorerContext = {
+    task,
+    forward: input.forward,
+    temperature: config.forward.temperature,
+    ...(config.forward.maxTokens ? { maxTokens: config.forward.maxTokens } : {}),
+    signal,
+    onResponse,
+  };
+  let currentStep = state.step;
+  const backwardCtx: BackwardContext = {
+    backward: input.backward,
+    temperature: config.backward.temperature,
+    ...(config.backward.maxTokens ? { maxTokens: config.backward.maxTokens } : {}),
+    signal,
+    onResponse,
+    onDelta: (part, text) => emit({ type: 'gradient-delta', step: currentStep, part, text }),
+  };
+  const score = (split: Split, prompt: string) => scoreSplit(scorer, work, split, prompt);
+  const checkAbort = () => {
+    if (signal.aborted) throw new StopSignal('cancelled');
+  };
+
+  const tsaOpts = annealingOptions(t, m);
+  const tclOpts = contrastiveOptions(t, m.contrastiveKeepDuplicates ?? false);
+  const needTrainEachStep = m.evalTrainEachStep || tclOpts !== null;
+
+  let stoppedBy: StoppedBy = 'completed';
+  let stopMessage = '';
+
+  try {
+    if (task.train.length === 0) throw new Error('The training split is empty: the trainer needs at least one training example.');
+    if (!input.state) {
+      // Step 0: the initial prompt's scores (the best prompt may be the initial one).
+      checkAbort();
+      const val = await score('val', work.prompt);
+      const needStartTrain = needTrainEachStep || (tsaOpts !== null && tsaOpts.initialScore === 'start');
+      const trainScore = needStartTrain ? await score('train', work.prompt) : null;
+      work.startScores = { val: val?.score ?? null, train: trainScore?.score ?? null };
+      // Without a validation split the best prompt is chosen on train (documented in docs/method.md).
+      work.best = { prompt: work.prompt, score: (val ?? trainScore)?.score ?? null, step: 0 };
+      work.history[0].val = val?.score ?? null;
+      if (tsaOpts) work.tsa = initialAnnealing(tsaOpts, trainScore?.score ?? 0);
+      if (val) emit({ type: 'eval', step: 0, split: 'val', score: val.score, n: val.n, prompt: 'current' });
+      if (trainScore) emit({ type: 'eval', step: 0, split: 'train', score: trainScore.score, n: trainScore.n, prompt: 'current' });
+      emit({ type: 'prompt-length', step: 0, ...promptLength(work.prompt) });
+      state = work;
+      work = cloneState(state);
+    }
+
+    while (state.step < steps) {
+      checkAbort();
+      work = cloneState(state);
+      const step = state.step + 1;
+      currentStep = step;
+      const batchRng = Rng.fromState(work.rng.batch);
+      if (work.cursor >= work.order.length) {
+        work.epoch++;
+        work.order = batchRng.shuffle(task.train.map((_, i) => i));
+        work.cursor = 0;
+      }
+      const batchIdx = work.order.slice(work.cursor, work.cursor + config.batchSize);
+      work.cursor += batchIdx.length;
+      work.rng.batch = batchRng.state();
+      const batch = batchIdx.map((i) => task.train[i]);
+      const r = learningRateForStep(t, work.acceptedSteps);
+      emit({ type: 'step-start', step, epoch: work.epoch, batch: batch.map((e) => e.id), lr: r });
+
+      // Forward and loss.
+      const results = await Promise.all(batch.map((ex) => forwardOne(scorer, work.prompt, ex, m.formatInstructionInTraining, 'forward')));
+      for (const res of results) {
+        emit({
+          type: 'forward-result',
+          step,
+          exampleId: res.example.id,
+          input: res.example.input,
+          output: res.output,
+          gold: res.example.gold,
+          score: res.result.score,
+          reason: res.result.reason,
+        });
+      }
+      const failures = results.filter((res) => res.result.score < 1);
+      emit({ type: 'loss', step, batchScore: results.reduce((s, res) => s + res.result.score, 0) / results.length, failures: failures.length, n: results.length });
+      checkAbort();
+
+      const critiqued = m.critiqueFailuresOnly ? failures : results;
+      let accepted = false;
+      if (critiqued.length === 0) {
+        emit({ type: 'update-skipped', step, reason: 'every answer in the batch was correct: no gradient to follow' });
+      } else {
+        const gradient = await computeGradient(backwardCtx, work.prompt, critiqued, m.gradientAggregation);
+        emit({ type: 'gradient', step, text: gradient.text, critiques: gradient.critiques });
+        checkAbort();
+
+        const plan = planTechniques(work, step, r, t, m);
+        for (const event of plan.events) emit(event);
+
+        const proposal = await proposeCandidate(backwardCtx, {
+          current: work.prompt,
+          gradient: gradient.text,
+          blocks: plan.blocks,
+          protectedIdx: plan.protectedIdx,
+          budget: m.enforceInCode ? r : null,
+          method: m,
+          ...(input.validateCandidate ? { validateCandidate: input.validateCandidate } : {}),
+        });
+        for (const note of proposal.notes) emit({ type: 'technique-applied', step, technique: note.technique, summary: note.summary, details: note.details });
+        checkAbort();
+
+        if (!proposal.ok) {
+          emit({ type: 'update-skipped', step, reason: proposal.reason });
+        } else {
+          const before = work.prompt;
+          emit({ type: 'candidate', step, before, after: proposal.after, edits: proposal.edits, reverted: proposal.reverted });
+          let tsa: TsaAdvice | null = null;
+          let candidateTrain: number | null = null;
+          if (tsaOpts && work.tsa) {
+            const scored = await score('train', proposal.after);
+            candidateTrain = scored?.score ?? 0;
+            const tsaRng = Rng.fromState(work.rng.tsa);
+            tsa = annealingDecision(work.tsa, candidateTrain, tsaOpts.maxDrop, () => tsaRng.next());
+            work.rng.tsa = tsaRng.state();
+            emit({ type: 'tsa-decision', step, ...tsa });
+          }
+          let decision: ReviewDecision;
+          if (input.reviewer) {
+            decision = await input.reviewer.review(
+              { runId: input.runId, step, before, after: proposal.after, edits: proposal.edits, gradient: gradient.text, tsa },
+              signal,
+            );
+          } else {
+            decision = tsa ? { accepted: tsa.accepted, by: 'tsa' } : { accepted: true, by: 'auto' };
+          }
+          checkAbort();
+          emit({ type: 'review', step, by: decision.by, accepted: decision.accepted, ...(decision.prompt !== undefined ? { prompt: decision.prompt } : {}) });
+          if (decision.accepted) {
+            accepted = true;
+            work.prompt = decision.prompt ?? proposal.after;
+            work.acceptedSteps++;
+            if (tsaOpts && work.tsa && candidateTrain !== null) work.tsa = afterAccept(work.tsa, candidateTrain, tsaOpts.decay);
+            work.momentum = rememberGradient(work.momentum, gradient.text, momentumCapacity(t));
+          } else if (tclOpts && candidateTrain !== null) {
+            work.contrastive = rememberPrompt(work.contrastive, { prompt: proposal.after, score: candidateTrain, step }, tclOpts.keepDuplicates);
+          }
+        }
+      }
+
+      // Evaluation of the prompt the next step starts from.
+      const val = await score('val', work.prompt);
+      const trainScore = needTrainEachStep ? await score('train', work.prompt) : null;
+      if (val) emit({ type: 'eval', step, split: 'val', score: val.score, n: val.n, prompt: 'current' });
+      if (trainScore) emit({ type: 'eval', step, split: 'train', score: trainScore.score, n: trainScore.n, prompt: 'current' });
+      if (tclOpts && trainScore) {
+        work.contrastive = rememberPrompt(work.contrastive, { prompt: work.prompt, score: trainScore.score, step }, tclOpts.keepDuplicates);
+      }
+      emit({ type: 'prompt-length', step, ...promptLength(work.prompt) });
+      if (accepted) work.history.push({ step, prompt: work.prompt, val: val?.score ?? null });
+
+      const selection = val ?? trainScore;
+      if (selection && (work.best.score === null || selection.score > work.best.score)) {
+        work.best = { prompt: work.prompt, score: selection.score, step };
+        work.sinceImprovement = 0;
+      } else {
+        work.sinceImprovement++;
+      }
+      if (
+        !work.divergenceWarned &&
+        val &&
+        trainScore &&
+        work.startScores.val !== null &&
+        work.startScores.train !== null &&
+        // Both: train gained more than val since the start, and train is now well above val.
+        trainScore.score - work.startScores.train - (val.score - work.startScores.val) > DIVERGENCE_GAP &&
+        trainScore.score - val.score > DIVERGENCE_GAP
+      ) {
+        work.divergenceWarned = true;
+        emit({
+          type: 'error',
+          kind: 'divergence',
+          fatal: false,
+          message: `Training accuracy (${trainScore.score.toFixed(2)}) has pulled away from validation accuracy (${val.score.toFixed(2)}) by more than ${DIVERGENCE_GAP} since the start: the prompt may be overfitting the training split.`,
+          action: 'Consider a smaller learning rate (TLR), dropout (TDO), a larger training split, or stopping early (patience).',
+        });
+      }
+      work.step = step;
+      state = work;
+      work = cloneState(state);
+      if (input.onStepComplete) await input.onStepComplete(cloneState(state));
+      if (config.patience !== undefined && state.sinceImprovement >= config.patience) {
+        stoppedBy = 'early-stopping';
+        stopMessage = `Validation score did not improve for ${config.patience} step${config.patience === 1 ? '' : 's'}.`;
+        break;
+      }
+    }
+  } catch (e) {
+    const by = e instanceof StopSignal ? e.stoppedBy : stoppedByOf(e, signal);
+    if (by) {
+      stoppedBy = by;
+      stopMessage = by === 'cancelled' ? 'The run was cancelled.' : `Budget reached: ${errorMessage(e).message}`;
+    } else {
+      stoppedBy = 'error';
+      const err = errorMessage(e);
+      stopMessage = err.message;
+      emit({ type: 'error', message: err.message, kind: err.kind, ...(err.action ? { action: err.action } : {}), fatal: true });
+    }
+  }
+
+  live = false;
+  const done = await finish(state, stoppedBy, stopMessage);
+  input.emit(done);
+  return { done, state };
+
+  /** Test scores of start, best and final; only looked up (not computed) when the run could not continue. */
+  async function finish(final: TrainerState, stopped: StoppedBy, stoppedMessage: string): Promise<RunEventOf<'done'>> {
+    let by = stopped;
+    let message = stoppedMessage;
+    let canScore = by === 'completed' || by === 'early-stopping';
+    const ctx: ScorerContext = {
+      ...scorer,
+      onResponse: (r) => {
+        final.usage.calls++;
+        if (r.cached) final.usage.cachedCalls++;
+        final.usage.promptTokens += r.usage.promptTokens;
+        final.usage.completionTokens += r.usage.completionTokens;
+      },
+    };
+    const lookup = async (split: Split, prompt: string): Promise<number | null> => {
+      if (canScore) {
+        try {
+          return (await scoreSplit(ctx, final, split, prompt))?.score ?? null;
+        } catch (e) {
+          const err = errorMessage(e);
+          const stop = stoppedByOf(e, signal);
+          if (stop) {
+            // Budget or cancel during the final scoring: report it, keep what is known.
+            by = stop;
+            message = `${stop === 'cancelled' ? 'Cancelled' : 'Budget reached'} during the final scoring: ${err.message}`;
+            canScore = false;
+          } else {
+            input.emit({ type: 'error', message: `Final ${split} scoring failed: ${err.message}`, kind: err.kind, fatal: false });
+          }
+          return memoLookup(final, split, prompt)?.score ?? null;
+        }
+      }
+      return memoLookup(final, split, prompt)?.score ?? null;
+    };
+    const which = { start: final.startPrompt, best: final.best.prompt, final: final.prompt } as const;
+    const scores = { start: { val: null, test: null }, best: { val: null, test: null }, final: { val: null, test: null } } as RunEventOf<'done'>['scores'];
+    for (const key of ['start', 'best', 'final'] as const) {
+      const val = await lookup('val', which[key]);
+      const test = await lookup('test', which[key]);
+      scores[key] = { val, test };
+      const entry = memoLookup(final, 'test', which[key]);
+      if (entry && (stopped === 'completed' || stopped === 'early-stopping')) {
+        input.emit({ type: 'eval', step: final.step, split: 'test', score: entry.score, n: entry.n, prompt: key, ...(entry.examples ? { examples: entry.examples } : {}) });
+      }
+    }
+    const summary =
+      message ||
+      `Completed ${final.step} step${final.step === 1 ? '' : 's'}; ${final.acceptedSteps} update${final.acceptedSteps === 1 ? '' : 's'} accepted.`;
+    return {
+      type: 'done',
+      stoppedBy: by,
+      message: summary,
+      steps: final.step,
+      bestStep: final.best.step,
+      bestPrompt: final.best.prompt,
+      finalPrompt: final.prompt,
+      scores,
+      usage: { ...final.usage, costUsd: 0 },
+    };
+  }
+}

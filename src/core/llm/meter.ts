@@ -1,0 +1,90 @@
+import type { CallOptions, ChatModel, ChatRequest, ChatResponse, ChatStreamPart } from './chatModel';
+import type { UsageTotals } from '../run/events';
+import type { Pricing } from './pricing';
+
+export type UsageRole = 'forward' | 'backward' | 'judge';
+
+/** One metered call: exactly the fields of the `usage` run event, `type` aside. */
+export interface UsageRecord {
+  role: UsageRole;
+  purpose: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  cached: boolean;
+  /** Totals after this call, across every stack sharing the meter. */
+  totals: UsageTotals;
+  /** True when the server sent no usage and the tokens were estimated. */
+  estimated: boolean;
+}
+
+/**
+ * Sums tokens and cost across every call of a run (forward, backward, judge share one
+ * meter). Cached calls are counted as calls and reported with their tokens, but add no
+ * tokens and no cost to the totals: no request was made.
+ */
+export class UsageMeter {
+  private t: UsageTotals;
+
+  constructor(
+    private readonly pricing: Pricing,
+    private readonly onUsage?: (record: UsageRecord) => void,
+    initial?: UsageTotals,
+  ) {
+    this.t = initial ? { ...initial } : { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
+  }
+
+  totals(): UsageTotals {
+    return { ...this.t };
+  }
+
+  /** `free`: the provider bills no tokens (VS Code LM, the simulator), whatever the model's name. */
+  record(role: UsageRole, purpose: string, model: string, response: ChatResponse, free = false): UsageRecord {
+    const cached = response.cached === true;
+    const { promptTokens, completionTokens } = response.usage;
+    const costUsd = cached || free ? 0 : this.pricing.costUsd(model, promptTokens, completionTokens);
+    this.t.calls++;
+    if (cached) this.t.cachedCalls++;
+    else {
+      this.t.promptTokens += promptTokens;
+      this.t.completionTokens += completionTokens;
+      this.t.costUsd += costUsd;
+    }
+    const record: UsageRecord = {
+      role,
+      purpose,
+      model,
+      promptTokens,
+      completionTokens,
+      costUsd,
+      cached,
+      totals: this.totals(),
+      estimated: response.usage.estimated === true,
+    };
+    this.onUsage?.(record);
+    return record;
+  }
+}
+
+/**
+ * Meters every successful call of `model`. `priceModel` is the name prices are looked up
+ * by (the configured model or deployment), which may differ from what the server reports.
+ */
+export function withMeter(model: ChatModel, meter: UsageMeter, opts: { role: UsageRole; priceModel: string; free?: boolean }): ChatModel {
+  return {
+    id: model.id,
+    label: model.label,
+    async complete(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+      const response = await model.complete(request, options);
+      meter.record(opts.role, options?.purpose ?? 'call', opts.priceModel, response, opts.free);
+      return response;
+    },
+    async *stream(request: ChatRequest, options?: CallOptions): AsyncGenerator<ChatStreamPart> {
+      for await (const part of model.stream(request, options)) {
+        if (part.type === 'done') meter.record(opts.role, options?.purpose ?? 'call', opts.priceModel, part.response, opts.free);
+        yield part;
+      }
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { Example } from '../data/example';
+import type { Task } from '../data/task';
+import type { ChatModel } from '../llm/chatModel';
+import { LlmError } from '../llm/errors';
+
+export interface ExampleResult {
+  id: string;
+  input: string;
+  gold: string;
+  output: string;
+  score: number;
+  reason: string;
+  extracted?: string;
+}
+
+export interface PromptEvaluation {
+  /** Mean score over `n` examples (0..1). */
+  accuracy: number;
+  n: number;
+  /** Examples with score 1. */
+  correct: number;
+  results: ExampleResult[];
+}
+
+/**
+ * Scores a prompt on examples: one forward call per example (temperature 0), at most
+ * `concurrency` in flight, each reply scored by the task's metric. A reply the server
+ * cut off (`length`) or filtered (`content_filter`) scores 0 with that reason rather than
+ * being read as an answer. Other model errors stop the evaluation (they are the same for
+ * every example: a bad key, a missing model, a spent budget).
+ */
+export async function evaluatePrompt(o: {
+  promptText: string;
+  task: Task;
+  examples: readonly Example[];
+  model: ChatModel;
+  concurrency: number;
+  includeFormatInstruction?: boolean;
+  maxTokens?: number;
+  signal?: AbortSignal;
+  onResult?: (result: ExampleResult, done: number) => void;
+}): Promise<PromptEvaluation> {
+  const results: ExampleResult[] = new Array(o.examples.length);
+  // One failure stops the other workers too, instead of letting them spend calls.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (o.signal?.aborted) stop.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const signal = stop.signal;
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < o.examples.length) {
+      if (signal.aborted) throw new LlmError('aborted', 'The evaluation was cancelled.');
+      const i = next++;
+      const example = o.examples[i];
+      const messages = o.task.forwardMessages(o.promptText, example, { includeFormatInstruction: o.includeFormatInstruction ?? true });
+      let output = '';
+      let verdict: { score: number; reason: string; extracted?: string };
+      try {
+        const response = await o.model.complete({ messages, temperature: 0, maxTokens: o.maxTokens }, { signal, purpose: 'forward' });
+        output = response.text;
+        verdict =
+          response.finishReason === 'stop' || response.finishReason === 'other'
+            ? await o.task.metric.score(output, example, { signal })
+            : { score: 0, reason: response.finishReason === 'length' ? 'the reply was cut off (finish_reason length)' : 'the reply was withheld by a content filter' };
+      } catch (e) {
+        if (e instanceof LlmError && (e.kind === 'content-filter' || e.kind === 'length')) {
+          verdict = { score: 0, reason: e.message };
+        } else {
+          throw e;
+        }
+      }
+      const result: ExampleResult = { id: example.id, input: example.input, gold: example.gold, output, score: verdict.score, reason: verdict.reason };
+      if (verdict.extracted !== undefined) result.extracted = verdict.extracted;
+      results[i] = result;
+      done++;
+      o.onResult?.(result, done);
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(o.concurrency, o.examples.length)) }, () =>
+    worker().catch((e: unknown) => {
+      stop.abort();
+      throw e;
+    }),
+  );
+  const settled = await Promise.allSettled(workers);
+  o.signal?.removeEventListener('abort', onAbort);
+  // Report the first real failure, not the cancellations it caused in the other workers.
+  const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+  if (failures.length) throw failures.find((e) => !(e instanceof LlmError && e.kind === 'aborted')) ?? failures[0];
+  const sum = results.reduce((s, r) => s + r.score, 0);
+  return {
+    accuracy: results.length ? sum / results.length : 0,
+    n: results.length,
+    correct: results.filter((r) => r.score >= 1).length,
+    results,
+  };
+}

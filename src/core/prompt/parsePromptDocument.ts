@@ -1,0 +1,150 @@
+import { headingSections, roleSections, scanMarkers, type Section } from './documentSections';
+import { readFrontMatter } from './frontMatter';
+import type { PromptDocument, PromptRegion, RegionKind, RegionOption, TextRange } from './promptDocument';
+import { detectPromptFormat, requiresValidFrontMatter } from './promptFormat';
+import { lineAt, PromptParseError } from './promptParseError';
+import { findVariables } from './templateVariables';
+
+export interface ParseOptions {
+  /** Optimize only this part: a role section / heading by name, or explicit offsets into `text`. */
+  region?: RegionOption;
+}
+
+function dominantEol(text: string): '\n' | '\r\n' {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? '\r\n' : '\n';
+}
+
+/** The range without surrounding whitespace. */
+function trimRange(text: string, r: TextRange): TextRange {
+  let { start, end } = r;
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return { start, end };
+}
+
+/**
+ * Parses a prompt file. The optimizable body is, in order of precedence: the `region`
+ * option (a Prompty role section or markdown heading by name, or explicit offsets), a
+ * `<!-- dlpo:begin -->` … `<!-- dlpo:end -->` marked region, a `.prompty`'s `system:`
+ * section, or everything after the front matter. Surrounding whitespace stays outside
+ * the body. Everything outside the body is never touched by `replaceBody`.
+ *
+ * Throws `PromptParseError` (reason + 1-based line) for broken front matter, unbalanced
+ * markers, an unknown section, a bad selection, or an empty body.
+ */
+export function parsePromptDocument(text: string, fileName: string, options: ParseOptions = {}): PromptDocument {
+  const format = detectPromptFormat(fileName);
+  const hasBom = text.charCodeAt(0) === 0xfeff;
+  const contentStart0 = hasBom ? 1 : 0;
+  const fm = format === 'text' ? undefined : readFrontMatter(text, contentStart0, requiresValidFrontMatter(format), fileName);
+  const content: TextRange = { start: fm ? fm.range.end : contentStart0, end: text.length };
+  const regions: PromptRegion[] = [];
+  if (fm) regions.push({ kind: 'front-matter', start: fm.range.start, end: fm.range.end, optimizable: false });
+
+  const roles = format === 'prompty' ? roleSections(text, content) : [];
+  for (const r of roles) regions.push({ kind: 'role-section', name: r.name, start: r.start, end: r.end, optimizable: false });
+
+  const markers = scanMarkers(text, content);
+  let marked: TextRange | undefined;
+  if (markers.begins.length || markers.ends.length) {
+    if (markers.begins.length !== 1 || markers.ends.length !== 1) {
+      const extra = markers.begins.length > 1 ? markers.begins[1] : markers.ends.length > 1 ? markers.ends[1] : (markers.begins[0] ?? markers.ends[0]);
+      const what =
+        markers.begins.length === 0
+          ? 'a <!-- dlpo:end --> marker without <!-- dlpo:begin -->'
+          : markers.ends.length === 0
+            ? 'a <!-- dlpo:begin --> marker that is never closed with <!-- dlpo:end -->'
+            : 'more than one dlpo:begin/dlpo:end pair; mark exactly one region';
+      throw new PromptParseError(what, lineAt(text, extra.start), fileName);
+    }
+    if (markers.ends[0].start < markers.begins[0].end) {
+      throw new PromptParseError('<!-- dlpo:end --> comes before <!-- dlpo:begin -->', lineAt(text, markers.ends[0].start), fileName);
+    }
+    marked = { start: markers.begins[0].end, end: markers.ends[0].start };
+    regions.push({ kind: 'marked', start: marked.start, end: marked.end, optimizable: false });
+  }
+
+  let chosen: TextRange;
+  let bodySource: RegionKind;
+  let sectionName: string | undefined;
+  const region = options.region;
+  if (region && 'start' in region) {
+    const { start, end } = region;
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > text.length || start >= end) {
+      throw new PromptParseError(`the selection ${start}..${end} is not a non-empty range inside the file (0..${text.length})`, lineAt(text, Math.max(0, Math.min(start, text.length))), fileName);
+    }
+    if (start < content.start) {
+      throw new PromptParseError('the selection overlaps the front matter; select text in the prompt body', lineAt(text, start), fileName);
+    }
+    chosen = { start, end };
+    bodySource = 'selection';
+    regions.push({ kind: 'selection', start, end, optimizable: false });
+  } else if (region && 'section' in region) {
+    const wanted = region.section.trim().toLowerCase();
+    const sections: Section[] = roles.length ? roles : headingSections(text, content);
+    const hit = sections.find((s) => s.name.toLowerCase() === wanted);
+    if (!hit) {
+      const names = sections.map((s) => s.name);
+      throw new PromptParseError(
+        `no section "${region.section}" in this file${names.length ? `; sections are: ${names.join(', ')}` : ' (it has no role sections or headings)'}`,
+        lineAt(text, content.start),
+        fileName,
+      );
+    }
+    chosen = { start: hit.start, end: hit.end };
+    bodySource = roles.length ? 'role-section' : 'heading-section';
+    sectionName = hit.name;
+    if (!roles.length) regions.push({ kind: 'heading-section', name: hit.name, start: hit.start, end: hit.end, optimizable: false });
+  } else if (marked) {
+    chosen = marked;
+    bodySource = 'marked';
+  } else if (roles.length) {
+    const system = roles.find((r) => r.name === 'system');
+    if (!system) {
+      throw new PromptParseError(
+        `this .prompty has no system: section (it has ${roles.map((r) => r.name).join(', ')}); choose one with --section`,
+        lineAt(text, content.start),
+        fileName,
+      );
+    }
+    chosen = { start: system.start, end: system.end };
+    bodySource = 'role-section';
+    sectionName = 'system';
+  } else {
+    chosen = content;
+    bodySource = 'body';
+  }
+
+  const bodyRange = trimRange(text, chosen);
+  if (bodyRange.start === bodyRange.end) {
+    const where =
+      bodySource === 'body' ? 'the prompt body (after the front matter)' : bodySource === 'marked' ? 'the marked dlpo region' : sectionName ? `the "${sectionName}" section` : 'the selection';
+    throw new PromptParseError(`${where} is empty; write the prompt text there first`, lineAt(text, chosen.start), fileName);
+  }
+  for (const r of regions) {
+    if (r.start === chosen.start && r.end === chosen.end) r.optimizable = true;
+  }
+  if (!regions.some((r) => r.optimizable)) regions.push({ kind: 'body', start: chosen.start, end: chosen.end, optimizable: true });
+  const body = text.slice(bodyRange.start, bodyRange.end);
+  return {
+    fileName,
+    format,
+    text,
+    hasBom,
+    eol: dominantEol(text),
+    frontMatter: fm ? fm.data : null,
+    frontMatterRange: fm?.range,
+    body,
+    bodyRange,
+    bodySource,
+    regions,
+    variables: findVariables(body, bodyRange.start),
+    ...(options.region ? { region: options.region } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+import type { RunEvent, RunEventOf } from '../run/events';
+import type { SentenceEdit } from '../prompt/sentenceTypes';
+
+type Technique = RunEventOf<'technique-applied'>['technique'];
+
+/** What the techniques did at one step, for the hover on a changed sentence. */
+export interface StepTechniqueNotes {
+  /** One line per technique that acted (`TLR cut 4 edits to 2`). */
+  summaries: { technique: Technique; summary: string }[];
+  /** Edits the model proposed that code took back, and which technique did. */
+  reverted: { edit: SentenceEdit; by: 'tlr' | 'tdo' }[];
+}
+
+export function stepTechniqueNotes(events: readonly RunEvent[], step: number): StepTechniqueNotes {
+  const summaries: StepTechniqueNotes['summaries'] = [];
+  let reverted: StepTechniqueNotes['reverted'] = [];
+  for (const e of events) {
+    if (e.type === 'technique-applied' && e.step === step) summaries.push({ technique: e.technique, summary: e.summary });
+    if (e.type === 'candidate' && e.step === step) reverted = e.reverted;
+  }
+  return { summaries, reverted };
+}
+
+/**
+ * The reverted edits that concern one sentence of the candidate's `before` text: a
+ * rewrite or deletion of it that was taken back, or a sentence that would have been
+ * added right after it.
+ */
+export function revertedAround(notes: StepTechniqueNotes, beforeIndex: number): string[] {
+  const lines: string[] = [];
+  for (const { edit, by } of notes.reverted) {
+    const who = by === 'tdo' ? 'TDO protected this sentence' : 'TLR cut';
+    if (edit.op === 'modify' && edit.beforeIndex === beforeIndex) {
+      lines.push(by === 'tdo' ? `${who} from the rewrite “${edit.after}”` : `${who} a rewrite of this sentence to “${edit.after}”`);
+    } else if (edit.op === 'delete' && edit.beforeIndex === beforeIndex) {
+      lines.push(by === 'tdo' ? `${who} from deletion` : `${who} the deletion of this sentence`);
+    } else if (edit.op === 'add' && edit.anchor === beforeIndex) {
+      lines.push(`${by === 'tdo' ? 'TDO kept out' : 'TLR cut'} a sentence that would follow: “${edit.text}”`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,187 @@
+import { diffSentences } from '../prompt/sentenceDiff';
+import type { SentenceEdit } from '../prompt/sentenceTypes';
+import type { RunEvent, RunEventOf, StoppedBy, UsageTotals } from './events';
+
+/**
+ * The outcome of a run, built from its journal: `report.json` for tools and
+ * `report.md` for people. Both carry the "offline simulator" label when either model was
+ * the simulator, because those numbers say nothing about a real model.
+ */
+
+export const SIMULATOR_NOTICE =
+  'offline simulator: these figures come from a deterministic stand-in model (no LLM was called); they show how the optimizer behaves, not how a real model scores.';
+
+type ScorePair = { val: number | null; test: number | null };
+
+export interface RunReport {
+  runId: string;
+  /** True when either model was the offline simulator. */
+  simulator: boolean;
+  /** `offline simulator` label, present exactly when `simulator` is true. */
+  notice?: string;
+  promptFile: string;
+  preset: string;
+  techniques: string[];
+  models: { forward: string; backward: string };
+  seed: number;
+  sizes: { train: number; val: number; test: number };
+  steps: number;
+  totalSteps: number;
+  acceptedSteps: number;
+  rejectedSteps: number;
+  skippedSteps: number;
+  bestStep: number;
+  scores: { start: ScorePair; best: ScorePair; final: ScorePair };
+  usage: UsageTotals;
+  stoppedBy: StoppedBy;
+  /** One sentence on why the run stopped, e.g. which budget cap. */
+  stopMessage: string;
+  budget: RunEventOf<'run-start'>['budget'];
+  /** Prompt length per step (sentences, tokens). */
+  promptLength: { step: number; sentences: number; tokens: number }[];
+  /** Validation score per step, as evaluated. */
+  valCurve: { step: number; score: number }[];
+  /** Sentence edits from the starting prompt to the final and to the best prompt. */
+  finalDiff: SentenceEdit[];
+  bestDiff: SentenceEdit[];
+  startPrompt: string;
+  bestPrompt: string;
+  finalPrompt: string;
+  /** Sessions this run took (1 + resumes). */
+  sessions: number;
+  errors: string[];
+}
+
+const STOP_TEXT: Record<StoppedBy, string> = {
+  completed: 'completed all planned steps',
+  'budget-calls': 'the call cap (--max-calls) was reached',
+  'budget-tokens': 'the token cap (--max-tokens) was reached',
+  'budget-cost': 'the cost cap (--max-cost) was reached',
+  'budget-time': 'the time cap (--max-time) was reached',
+  cancelled: 'it was cancelled',
+  error: 'an error',
+  'early-stopping': 'validation stopped improving (patience)',
+};
+
+export function stopReasonText(stoppedBy: StoppedBy): string {
+  return STOP_TEXT[stoppedBy];
+}
+
+export function buildReport(events: readonly RunEvent[]): RunReport {
+  const starts = events.filter((e): e is RunEventOf<'run-start'> => e.type === 'run-start');
+  const start = starts[0];
+  const done = [...events].reverse().find((e): e is RunEventOf<'done'> => e.type === 'done');
+  if (!start) throw new Error('the journal has no run-start event');
+  if (!done) throw new Error('the journal has no done event: the run has not finished');
+  const reviews = events.filter((e): e is RunEventOf<'review'> => e.type === 'review');
+  const simulator = starts.some((s) => s.simulator);
+  return {
+    runId: start.runId,
+    simulator,
+    ...(simulator ? { notice: SIMULATOR_NOTICE } : {}),
+    promptFile: start.promptFile,
+    preset: start.preset,
+    techniques: start.techniques,
+    models: { forward: start.forwardModel, backward: start.backwardModel },
+    seed: start.seed,
+    sizes: start.sizes,
+    steps: done.steps,
+    totalSteps: start.totalSteps,
+    acceptedSteps: reviews.filter((r) => r.accepted).length,
+    rejectedSteps: reviews.filter((r) => !r.accepted).length,
+    skippedSteps: events.filter((e) => e.type === 'update-skipped').length,
+    bestStep: done.bestStep,
+    scores: done.scores,
+    usage: done.usage,
+    stoppedBy: done.stoppedBy,
+    stopMessage: done.message || `Stopped because ${stopReasonText(done.stoppedBy)}.`,
+    budget: start.budget,
+    promptLength: events
+      .filter((e): e is RunEventOf<'prompt-length'> => e.type === 'prompt-length')
+      .map(({ step, sentences, tokens }) => ({ step, sentences, tokens })),
+    valCurve: events
+      .filter((e): e is RunEventOf<'eval'> => e.type === 'eval' && e.split === 'val' && e.prompt === 'current')
+      .map(({ step, score }) => ({ step, score })),
+    finalDiff: diffSentences(start.prompt, done.finalPrompt),
+    bestDiff: diffSentences(start.prompt, done.bestPrompt),
+    startPrompt: start.prompt,
+    bestPrompt: done.bestPrompt,
+    finalPrompt: done.finalPrompt,
+    sessions: starts.length,
+    errors: events.filter((e): e is RunEventOf<'error'> => e.type === 'error').map((e) => e.message),
+  };
+}
+
+export function formatScore(score: number | null): string {
+  return score === null ? '—' : `${(score * 100).toFixed(1)}%`;
+}
+
+export function formatUsd(usd: number): string {
+  return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+/** One line per edit: `+ added`, `− deleted`, `~ before → after`. */
+export function describeEdits(edits: readonly SentenceEdit[]): string[] {
+  return edits.map((e) => {
+    switch (e.op) {
+      case 'add':
+        return `+ ${e.text}`;
+      case 'delete':
+        return `− ${e.text}`;
+      case 'modify':
+        return `~ ${e.before} → ${e.after}`;
+    }
+  });
+}
+
+function budgetLine(b: RunReport['budget']): string {
+  const caps = [
+    b.maxCalls !== undefined ? `${b.maxCalls} calls` : '',
+    b.maxTokens !== undefined ? `${b.maxTokens.toLocaleString('en-US')} tokens` : '',
+    b.maxCostUsd !== undefined ? formatUsd(b.maxCostUsd) : '',
+    b.maxTimeSec !== undefined ? `${b.maxTimeSec} s` : '',
+  ].filter(Boolean);
+  return caps.length ? caps.join(', ') : 'none';
+}
+
+export function renderReportMarkdown(r: RunReport): string {
+  const lines: string[] = [];
+  lines.push(`# DLPO run ${r.runId}${r.simulator ? ' (offline simulator)' : ''}`, '');
+  if (r.simulator) lines.push(`> **${r.notice}**`, '');
+  lines.push(
+    `- Prompt: \`${r.promptFile}\``,
+    `- Preset: ${r.preset}${r.techniques.length ? ` (${r.techniques.map((t) => t.toUpperCase()).join(', ')})` : ' (no technique)'}`,
+    `- Models: forward ${r.models.forward}, backward ${r.models.backward}`,
+    `- Seed ${r.seed}; data: ${r.sizes.train} train / ${r.sizes.val} val / ${r.sizes.test} test`,
+    `- Steps: ${r.steps} of ${r.totalSteps} (${r.acceptedSteps} accepted, ${r.rejectedSteps} rejected, ${r.skippedSteps} skipped)${r.sessions > 1 ? `; resumed ${r.sessions - 1} time(s)` : ''}`,
+    `- Stopped: ${r.stopMessage}`,
+    '',
+    `## Scores${r.simulator ? ' (offline simulator)' : ''}`,
+    '',
+    '| prompt | validation | test |',
+    '|---|---|---|',
+    `| start | ${formatScore(r.scores.start.val)} | ${formatScore(r.scores.start.test)} |`,
+    `| best (step ${r.bestStep}) | ${formatScore(r.scores.best.val)} | ${formatScore(r.scores.best.test)} |`,
+    `| final | ${formatScore(r.scores.final.val)} | ${formatScore(r.scores.final.test)} |`,
+    '',
+    `## Usage${r.simulator ? ' (offline simulator: token counts are estimates, no money was spent)' : ''}`,
+    '',
+    `- LLM calls: ${r.usage.calls} (${r.usage.cachedCalls} from the cache)`,
+    `- Tokens: ${r.usage.promptTokens.toLocaleString('en-US')} prompt, ${r.usage.completionTokens.toLocaleString('en-US')} completion`,
+    `- Cost: ${formatUsd(r.usage.costUsd)}`,
+    `- Budget caps: ${budgetLine(r.budget)}`,
+    '',
+  );
+  if (r.promptLength.length > 0) {
+    const first = r.promptLength[0];
+    const last = r.promptLength[r.promptLength.length - 1];
+    lines.push('## Prompt length', '', `From ${first.sentences} sentences (≈${first.tokens} tokens) at step ${first.step} to ${last.sentences} (≈${last.tokens}) at step ${last.step}.`, '');
+  }
+  lines.push('## Final prompt: changes from the start (sentence diff)', '');
+  const diff = describeEdits(r.finalDiff);
+  lines.push(...(diff.length ? ['```diff', ...diff, '```'] : ['No change: the final prompt is the starting prompt.']), '');
+  lines.push('## Final prompt', '', '```text', r.finalPrompt, '```', '');
+  if (r.bestPrompt !== r.finalPrompt) lines.push(`## Best prompt (step ${r.bestStep})`, '', '```text', r.bestPrompt, '```', '');
+  if (r.errors.length) lines.push('## Errors', '', ...r.errors.map((e) => `- ${e}`), '');
+  return lines.join('\n');
+}

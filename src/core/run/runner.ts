@@ -1,0 +1,332 @@
+import { setMaxListeners } from 'node:events';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { RunConfig } from '../config/runConfig';
+import { RunConfigSchema } from '../config/runConfig';
+import { enabledTechniques } from '../config/presets';
+import { loadTask } from '../data/loadTask';
+import type { Task } from '../data/task';
+import { train } from '../dlpo/trainer';
+import type { TrainerState } from '../dlpo/trainerState';
+import { TrainerStateSchema } from '../dlpo/trainerState';
+import type { UsageRecord } from '../llm/meter';
+import type { RetryWait } from '../llm/retry';
+import { createRunModels, type RunModels } from '../llm/runModels';
+import { checkVariables } from '../prompt/templateVariables';
+import { answerKeyFromExamples } from '../simulator/answerKey';
+import { isSimulatorModel, type SimulatorModel } from '../simulator/simulatorModel';
+import { CHECKPOINT_VERSION, CheckpointError, configHash, readCheckpoint, writeCheckpoint, writeFileAtomic, type CheckpointFile } from './checkpoint';
+import type { RunEvent, RunEventOf, UsageTotals } from './events';
+import { InFlightTracker } from './inFlight';
+import { JournalWriter, readJournal } from './journal';
+import { loadPromptFile, type LoadedPrompt } from './promptFile';
+import { buildReport, renderReportMarkdown, type RunReport } from './report';
+import { createRunDir, runPaths, type RunPaths } from './runDir';
+import type { RunResult, StartRunOptions } from './runTypes';
+
+/**
+ * Runs one optimization from a config to a finished run directory (runDir.ts), or
+ * continues one from its last checkpoint. The trainer does the method; the runner does
+ * everything around it: models with meter, budget and retry waits wired to events, the
+ * task, the journal, checkpoints, resume, reports and the best/final prompt files. The
+ * user's prompt file is only ever read.
+ *
+ * Journal order of an uninterrupted run:
+ *   run-start, (step events…, checkpoint)×steps, [checkpoint], done
+ * A resumed run cuts the journal after the last checkpoint line and appends a second
+ * `run-start` carrying `resumedFromStep`, then continues exactly as the uninterrupted
+ * run would (docs/runs.md, "Resume").
+ */
+
+/** A candidate this much longer than the starting prompt is rejected outright. */
+const MAX_GROWTH = 100;
+
+export class RunSetupError extends Error {
+  override readonly name = 'RunSetupError';
+}
+
+function totalStepsOf(config: RunConfig, task: Task): number {
+  return config.steps ?? Math.ceil(task.train.length / config.batchSize) * config.epochs;
+}
+
+function usageEvent(r: UsageRecord): RunEventOf<'usage'> {
+  return {
+    type: 'usage',
+    role: r.role,
+    purpose: r.purpose,
+    model: r.model,
+    promptTokens: r.promptTokens,
+    completionTokens: r.completionTokens,
+    costUsd: r.costUsd,
+    cached: r.cached,
+    totals: r.totals,
+  };
+}
+
+function waitingEvent(w: RetryWait): RunEventOf<'waiting'> {
+  return { type: 'waiting', reason: w.reason, seconds: w.seconds, message: w.message };
+}
+
+/**
+ * Rejects candidates the trainer must not accept: empty, absurdly long, variables
+ * dropped or invented, or a body that would break the document's structure when written
+ * into it (a new role line, a same-level heading).
+ */
+export function makeCandidateValidator(startPrompt: string, problemInDocument: (body: string) => string | null = () => null): (candidate: string, current: string) => string | null {
+  return (candidate, current) => {
+    if (!candidate.trim()) return 'the proposed prompt is empty';
+    const limit = Math.max(1, startPrompt.length) * MAX_GROWTH;
+    if (candidate.length > limit) return `the proposed prompt is ${Math.round(candidate.length / Math.max(1, startPrompt.length))}× longer than the starting prompt`;
+    return checkVariables(current, candidate) ?? problemInDocument(candidate);
+  };
+}
+
+function readSavedConfig(paths: RunPaths): RunConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(paths.config, 'utf8'));
+  } catch {
+    throw new RunSetupError(`${paths.dir} is not a DLPO run directory (no readable config.json).`);
+  }
+  const parsed = RunConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new RunSetupError(`${paths.config} is not a valid run configuration; the run cannot be resumed.`);
+  return parsed.data;
+}
+
+interface ResumePoint {
+  checkpoint: CheckpointFile & { state: TrainerState };
+  startEvent: RunEventOf<'run-start'>;
+  warnings: string[];
+}
+
+function prepareResume(paths: RunPaths, config: RunConfig): ResumePoint {
+  let checkpoint: CheckpointFile & { state: TrainerState };
+  try {
+    checkpoint = readCheckpoint(paths.checkpoint, TrainerStateSchema);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new RunSetupError(e.message);
+    throw e;
+  }
+  if (checkpoint.finished) throw new RunSetupError(`The run in ${paths.dir} has already finished; there is nothing to resume. Start a new run instead.`);
+  if (checkpoint.configHash !== configHash(config)) {
+    throw new RunSetupError(`${paths.config} no longer matches the checkpoint (the configuration was edited); the run cannot be resumed exactly.`);
+  }
+  const journal = readJournal(paths.events);
+  const warnings: string[] = [];
+  if (journal.truncatedLastLine) warnings.push(`${paths.events}: the last line was cut off mid-write (the run was interrupted while writing); it was discarded.`);
+  const kept = journal.endOffsets.filter((end) => end <= checkpoint.journalBytes).length;
+  const startEvent = journal.events.slice(0, kept).find((e): e is RunEventOf<'run-start'> => e.type === 'run-start');
+  if (!startEvent) throw new RunSetupError(`${paths.events} has no run-start event before the checkpoint; the run cannot be resumed.`);
+  return { checkpoint, startEvent, warnings };
+}
+
+export async function startRun(options: StartRunOptions): Promise<RunResult> {
+  const signal = options.signal ?? new AbortController().signal;
+  // Every in-flight call listens on the run's signal; hundreds may be queued at once.
+  setMaxListeners(0, signal);
+  const resuming = options.resumeDir !== undefined;
+  const cwd = options.cwd ?? process.cwd();
+
+  // --- where and with what configuration
+  let runId: string;
+  let paths: RunPaths;
+  let config: RunConfig;
+  let resume: ResumePoint | undefined;
+  if (options.resumeDir) {
+    const dir = path.resolve(cwd, options.resumeDir);
+    const saved = readSavedConfig(runPaths(dir, 'x.txt'));
+    paths = runPaths(dir, saved.promptFile);
+    // What shapes the trajectory comes from the run; budgets and plumbing may change (raise a cap and resume).
+    config = {
+      ...saved,
+      budget: options.config.budget,
+      cache: options.config.cache,
+      maxConcurrency: options.config.maxConcurrency,
+      requestTimeoutSec: options.config.requestTimeoutSec,
+    };
+    resume = prepareResume(paths, saved);
+    runId = resume.checkpoint.runId;
+  } else {
+    config = options.config;
+    const created = createRunDir(path.resolve(cwd, options.runsDir));
+    runId = created.runId;
+    paths = runPaths(created.dir, config.promptFile);
+  }
+
+  // --- inputs (read before anything is written, so bad input leaves no half run behind)
+  const prompt: LoadedPrompt = loadPromptFile(path.resolve(cwd, config.promptFile), config.region);
+  const secrets = [options.apiKeys?.forward, options.apiKeys?.backward].filter((k): k is string => !!k && k.length >= 4);
+  const redact = (text: string) => secrets.reduce((t, k) => t.split(k).join('[redacted]'), text);
+
+  let journal: JournalWriter | undefined;
+  let closed = false;
+  const emit = (event: RunEvent) => {
+    // After `done` nothing is journaled: a straggler must not break the journal's last line.
+    if (closed) return;
+    journal?.append(event);
+    options.onEvent?.(event);
+  };
+  const inFlight = new InFlightTracker();
+
+  let models: RunModels;
+  let task: Task;
+  try {
+    models = createRunModels(config, {
+      models: options.models,
+      apiKeys: options.apiKeys,
+      limiter: options.limiter,
+      onUsage: (r) => emit(usageEvent(r)),
+      onWait: (w) => emit(waitingEvent(w)),
+      budgetSpent: resume?.checkpoint.budgetSpent,
+      usageTotals: resume?.checkpoint.usage,
+      cwd,
+    });
+    task = await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd, judgeModel: models.backward });
+  } catch (e) {
+    if (!resuming) fs.rmSync(paths.dir, { recursive: true, force: true });
+    throw e;
+  }
+  const simulator = isSimulatorModel(models.forward.base) || isSimulatorModel(models.backward.base);
+  const answerKey = answerKeyFromExamples([...task.train, ...task.val, ...task.test]);
+  for (const m of [models.forward.base, models.backward.base]) {
+    if (isSimulatorModel(m) && 'setAnswerKey' in m) (m as SimulatorModel).setAnswerKey(answerKey);
+  }
+
+  // --- the run directory
+  writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+  journal = JournalWriter.open(paths.events, { truncateTo: resume?.checkpoint.journalBytes, redact });
+  const hash = configHash(config);
+  let lastSavedState = resume ? JSON.stringify(resume.checkpoint.state) : '';
+
+  const saveCheckpoint = (state: TrainerState, finished: boolean) => {
+    const checkpoint: CheckpointFile = {
+      version: CHECKPOINT_VERSION,
+      runId,
+      step: state.step,
+      configHash: hash,
+      state,
+      usage: models.meter.totals(),
+      budgetSpent: models.budget.spent(),
+      journalBytes: journal!.size,
+      finished,
+      savedAt: new Date().toISOString(),
+    };
+    writeCheckpoint(paths.checkpoint, checkpoint);
+  };
+  const checkpointStep = (state: TrainerState) => {
+    emit({ type: 'checkpoint', step: state.step, path: path.basename(paths.checkpoint) });
+    saveCheckpoint(state, false);
+    lastSavedState = JSON.stringify(state);
+  };
+
+  for (const w of resume?.warnings ?? []) emit({ type: 'error', kind: 'journal', message: w, fatal: false });
+  const startEvent: RunEventOf<'run-start'> = {
+    type: 'run-start',
+    runId,
+    time: new Date().toISOString(),
+    promptFile: config.promptFile,
+    prompt: resume?.startEvent.prompt ?? prompt.body,
+    preset: config.preset,
+    techniques: enabledTechniques(config.techniques),
+    forwardModel: models.forward.id,
+    backwardModel: models.backward.id,
+    simulator,
+    seed: config.seed,
+    totalSteps: totalStepsOf(config, task),
+    sizes: { train: task.train.length, val: task.val.length, test: task.test.length },
+    budget: { ...config.budget },
+    ...(resume ? { resumedFromStep: resume.checkpoint.step } : {}),
+  };
+  emit(startEvent);
+
+  // --- train
+  let done: RunEventOf<'done'> | undefined;
+  let finalState: TrainerState | undefined;
+  try {
+    const outcome = await train({
+      runId,
+      config,
+      task,
+      initialPrompt: startEvent.prompt,
+      validateCandidate: makeCandidateValidator(startEvent.prompt, (body) => prompt.problemWith(body)),
+      forward: inFlight.wrap(models.forward),
+      backward: inFlight.wrap(models.backward),
+      // `done` is held back so the final checkpoint line can precede it in the journal.
+      emit: (event) => {
+        if (event.type === 'done') done = event;
+        else emit(event);
+      },
+      signal,
+      reviewer: options.reviewer,
+      state: resume?.checkpoint.state,
+      onStepComplete: async (state) => checkpointStep(state),
+    });
+    done = outcome.done;
+    finalState = outcome.state;
+  } catch (e) {
+    // The trainer is meant to end every run with `done`; should it throw, the run still ends cleanly.
+    const message = redact(e instanceof Error ? e.message : String(e));
+    emit({ type: 'error', kind: 'internal', message: `The trainer failed: ${message}`, fatal: true });
+    const totals: UsageTotals = models.meter.totals();
+    const last = lastSavedState ? (JSON.parse(lastSavedState) as TrainerState) : undefined;
+    done = {
+      type: 'done',
+      stoppedBy: 'error',
+      message: `Stopped by an internal error: ${message}`,
+      steps: last?.step ?? 0,
+      bestStep: last?.best.step ?? 0,
+      bestPrompt: last?.best.prompt ?? startEvent.prompt,
+      finalPrompt: last?.prompt ?? startEvent.prompt,
+      scores: { start: { val: null, test: null }, best: { val: null, test: null }, final: { val: null, test: null } },
+      usage: totals,
+    };
+  }
+  if (!done) throw new Error('the trainer returned without a done event');
+  // Calls a stopped step already sent finish first, so their usage is journaled and counted.
+  await inFlight.idle(signal.aborted ? 2_000 : config.requestTimeoutSec * 1000);
+  // The meter saw every call of every session (cost included); the trainer only counts tokens.
+  done = { ...done, usage: models.meter.totals() };
+
+  // --- finish: final checkpoint (if the state moved since the last one), done, reports, prompt files
+  if (finalState && JSON.stringify(finalState) !== lastSavedState) checkpointStep(finalState);
+  const finished = done.stoppedBy === 'completed' || done.stoppedBy === 'early-stopping';
+  emit(done);
+  closed = true;
+  journal.close();
+  if (finished) {
+    // A stopped run (budget, Ctrl-C, error) stays resumable: its checkpoint still points
+    // just after the last checkpoint line, so resume cuts the partial step and `done`.
+    const checkpoint = readCheckpointLoose(paths);
+    if (checkpoint) writeCheckpoint(paths.checkpoint, { ...checkpoint, finished: true });
+  }
+  writeReports(paths);
+  writeFileAtomic(paths.bestPrompt, documentWith(prompt, done.bestPrompt));
+  writeFileAtomic(paths.finalPrompt, documentWith(prompt, done.finalPrompt));
+  return { runId, runDir: paths.dir, done };
+}
+
+/**
+ * The prompt document with `body` in place. Candidates are validated against this, but a
+ * prompt a reviewer typed in by hand may still not fit the document's structure: then the
+ * body alone is written, so the result is never lost.
+ */
+function documentWith(prompt: LoadedPrompt, body: string): string {
+  return prompt.problemWith(body) === null ? prompt.withBody(body) : `${body}\n`;
+}
+
+function readCheckpointLoose(paths: RunPaths): CheckpointFile | undefined {
+  try {
+    return readCheckpoint(paths.checkpoint, TrainerStateSchema);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds report.json and report.md from the journal (the single source of truth). */
+export function writeReports(paths: RunPaths): RunReport {
+  const { events } = readJournal(paths.events);
+  const report = buildReport(events);
+  writeFileAtomic(paths.reportJson, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(paths.reportMd, renderReportMarkdown(report));
+  return report;
+}

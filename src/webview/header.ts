@@ -1,0 +1,274 @@
+import type { PanelCommand, PanelReviewMode, RunMeta } from '../shared/protocol';
+import { budgetBars, type BudgetBar, type RunView } from '../shared/runView';
+import { button, clear, el, icon, setText } from './dom';
+import { formatCount, formatDuration, formatInt, formatScore, formatUsd } from './format';
+
+const STATUS_LABEL: Record<RunMeta['status'], string> = {
+  running: 'Running',
+  'waiting-review': 'Waiting for review',
+  done: 'Finished',
+  stopped: 'Stopped',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+};
+
+const REVIEW_MODES: { mode: PanelReviewMode; label: string; title: string }[] = [
+  { mode: 'manual', label: 'Manual', title: 'You accept or reject every candidate' },
+  { mode: 'tsa', label: 'TSA', title: 'Simulated annealing decides' },
+  { mode: 'auto', label: 'Auto', title: 'Every candidate is accepted' },
+];
+
+const STOPPED_BY: Record<string, string> = {
+  completed: 'Completed',
+  'budget-calls': 'Stopped: call cap reached',
+  'budget-tokens': 'Stopped: token cap reached',
+  'budget-cost': 'Stopped: cost cap reached',
+  'budget-time': 'Stopped: time cap reached',
+  cancelled: 'Stopped by you',
+  error: 'Stopped by an error',
+  'early-stopping': 'Stopped early (no improvement)',
+};
+
+function formatBudgetValue(bar: BudgetBar, n: number): string {
+  switch (bar.key) {
+    case 'calls':
+      return `${formatInt(n)} calls`;
+    case 'tokens':
+      return formatCount(n, 'tokens');
+    case 'cost':
+      return formatUsd(n);
+    case 'time':
+      return formatDuration(n);
+  }
+}
+
+/**
+ * The panel's header: what runs, with which models, how much of the budget is left,
+ * and the run's buttons. Built once; `update` rewrites text and state in place so the
+ * header never changes height while a run streams.
+ */
+export class RunHeader {
+  readonly root: HTMLElement;
+  private readonly fileName = el('h1', { class: 'file-name', testid: 'file-name' });
+  private readonly status = el('span', { class: 'status-badge', testid: 'run-status' });
+  private readonly simulatorBadge = el('span', { class: 'simulator-badge', testid: 'simulator-badge' });
+  private readonly runId = el('span', { class: 'muted run-id', testid: 'run-id' });
+  private readonly chips = el('div', { class: 'chips', testid: 'technique-chips' });
+  private readonly facts = el('dl', { class: 'facts', testid: 'run-facts' });
+  private readonly budget = el('div', { class: 'budget', testid: 'budget-bars' });
+  private readonly scores = el('div', { class: 'scores', testid: 'score-summary' });
+  private readonly notice = el('div', { class: 'notice', testid: 'run-notice', role: 'status' });
+  private readonly buttons: Record<'stop' | 'resume' | 'openBest' | 'openFinal' | 'exportReport', HTMLButtonElement>;
+  private readonly modeButtons = new Map<PanelReviewMode, HTMLButtonElement>();
+  /** What the chips and facts were last drawn from (kept out of the DOM on purpose). */
+  private chipsKey: string | null = null;
+  private factsKey: string | null = null;
+  private transientNotice: { text: string; kind: 'error' | 'info' } | null = null;
+
+  constructor(private readonly onCommand: (command: PanelCommand) => void) {
+    this.buttons = {
+      stop: button('Stop', { icon: 'stop', testid: 'btn-stop', onClick: () => onCommand({ command: 'stop' }) }),
+      resume: button('Resume', { icon: 'resume', testid: 'btn-resume', onClick: () => onCommand({ command: 'resume' }) }),
+      openBest: button('Open best', { icon: 'best', testid: 'btn-open-best', secondary: true, onClick: () => onCommand({ command: 'openBest' }) }),
+      openFinal: button('Open final', { icon: 'final', testid: 'btn-open-final', secondary: true, onClick: () => onCommand({ command: 'openFinal' }) }),
+      exportReport: button('Export report', { icon: 'export', testid: 'btn-export-report', secondary: true, onClick: () => onCommand({ command: 'exportReport' }) }),
+    };
+    const modeGroup = el('div', { class: 'segmented', role: 'radiogroup', ariaLabel: 'Review mode', testid: 'review-mode' });
+    for (const m of REVIEW_MODES) {
+      const b = el('button', { class: 'segment', title: m.title, text: m.label, role: 'radio', testid: `review-mode-${m.mode}` });
+      b.type = 'button';
+      b.addEventListener('click', () => onCommand({ command: 'setReviewMode', mode: m.mode }));
+      this.modeButtons.set(m.mode, b);
+      modeGroup.appendChild(b);
+    }
+    this.simulatorBadge.appendChild(icon('beaker'));
+    this.simulatorBadge.appendChild(el('span', { text: 'Offline simulator — figures are not from a real model' }));
+    this.simulatorBadge.hidden = true;
+
+    this.root = el(
+      'header',
+      { class: 'run-header', testid: 'run-header', id: 'run-header' },
+      el('div', { class: 'title-row' }, this.fileName, this.status, this.runId, this.simulatorBadge),
+      this.chips,
+      this.facts,
+      el('div', { class: 'header-grid' }, this.budget, this.scores),
+      el(
+        'div',
+        { class: 'actions', testid: 'run-actions' },
+        this.buttons.stop,
+        this.buttons.resume,
+        el('span', { class: 'divider' }),
+        this.buttons.openBest,
+        this.buttons.openFinal,
+        this.buttons.exportReport,
+        el('span', { class: 'spacer' }),
+        el('span', { class: 'muted label', text: 'Review' }),
+        modeGroup,
+      ),
+      this.notice,
+    );
+  }
+
+  showNotice(text: string, kind: 'error' | 'info'): void {
+    this.transientNotice = { text, kind };
+  }
+
+  update(view: RunView, meta: RunMeta | null, nowMs: number): void {
+    const m = view.meta;
+    setText(this.fileName, meta?.fileName || (m ? baseName(m.promptFile) : 'Loading run…'));
+    const status = meta?.status ?? (view.done ? 'done' : 'running');
+    setText(this.status, STATUS_LABEL[status]);
+    this.status.dataset.status = status;
+    setText(this.runId, meta ? `run ${meta.runId}` : '');
+    this.simulatorBadge.hidden = !m?.simulator;
+
+    this.renderChips(view);
+    this.renderFacts(view);
+    const live = status === 'running' || status === 'waiting-review';
+    const startedMs = m ? Date.parse(m.time) : NaN;
+    const elapsed = live && Number.isFinite(startedMs) ? Math.max(0, (nowMs - startedMs) / 1000) : null;
+    this.renderBudget(budgetBars(view, elapsed), elapsed !== null);
+    this.renderScores(view);
+
+    const resumable =
+      status === 'stopped' || status === 'interrupted' || status === 'failed' ||
+      (view.done !== null && view.done.stoppedBy !== 'completed' && view.done.stoppedBy !== 'early-stopping');
+    this.buttons.stop.disabled = !live;
+    this.buttons.resume.disabled = live || !resumable;
+    this.buttons.openBest.disabled = view.steps.length === 0 && view.done === null;
+    this.buttons.openFinal.disabled = view.done === null;
+    this.buttons.exportReport.disabled = m === null;
+    for (const [mode, b] of this.modeButtons) {
+      const on = meta?.reviewMode === mode;
+      b.setAttribute('aria-checked', on ? 'true' : 'false');
+      b.classList.toggle('selected', on);
+      b.disabled = !live;
+    }
+    this.renderNotice(view);
+  }
+
+  private renderChips(view: RunView): void {
+    const m = view.meta;
+    const key = m ? `${m.preset}|${m.techniques.join(',')}` : '';
+    if (this.chipsKey === key) return;
+    this.chipsKey = key;
+    clear(this.chips);
+    if (!m) return;
+    this.chips.appendChild(el('span', { class: 'chip chip-preset', testid: 'preset-chip', text: m.preset }));
+    for (const t of m.techniques) this.chips.appendChild(el('span', { class: 'chip', testid: 'technique-chip', text: t.toUpperCase() }));
+    if (m.techniques.length === 0) this.chips.appendChild(el('span', { class: 'chip chip-muted', text: 'no techniques' }));
+  }
+
+  private renderFacts(view: RunView): void {
+    const m = view.meta;
+    const step = view.currentStep;
+    const facts: [string, string][] = m
+      ? [
+          ['Forward', m.forwardModel],
+          ['Backward', m.backwardModel],
+          ['Seed', String(m.seed)],
+          ['Data', `${formatInt(m.sizes.train)} train · ${formatInt(m.sizes.val)} val · ${formatInt(m.sizes.test)} test`],
+          ['Step', step === null ? `— of ${formatInt(m.totalSteps)}` : `${formatInt(step)} of ${formatInt(m.totalSteps)}`],
+        ]
+      : [];
+    if (m?.resumedFromStep !== undefined) facts.push(['Resumed', `from step ${m.resumedFromStep}`]);
+    const key = JSON.stringify(facts);
+    if (this.factsKey === key) return;
+    this.factsKey = key;
+    clear(this.facts);
+    for (const [k, v] of facts) {
+      this.facts.appendChild(el('div', { class: 'fact' }, el('dt', { text: k }), el('dd', { text: v })));
+    }
+  }
+
+  private renderBudget(bars: BudgetBar[], live: boolean): void {
+    if (this.budget.childElementCount === 0) {
+      for (const b of bars) {
+        const fill = el('div', { class: 'bar-fill' });
+        this.budget.appendChild(
+          el(
+            'div',
+            { class: `budget-bar budget-${b.key}`, testid: `budget-${b.key}` },
+            el('div', { class: 'bar-label' }, el('span', { class: 'bar-name', text: b.label }), el('span', { class: 'bar-percent muted' })),
+            el('div', { class: 'bar-track', role: 'progressbar', ariaLabel: `${b.label} budget` }, fill),
+            el('div', { class: 'bar-value' }),
+            el('div', { class: 'bar-remaining muted' }),
+          ),
+        );
+      }
+    }
+    bars.forEach((b, i) => {
+      const row = this.budget.children[i] as HTMLElement;
+      const q = (sel: string) => row.querySelector(sel) as HTMLElement;
+      const usedText = b.key === 'time' && !live ? '—' : formatBudgetValue(b, b.used);
+      const valueText = b.max === null ? usedText : `${usedText} of ${formatBudgetValue(b, b.max)}`;
+      setText(q('.bar-value'), valueText);
+      q('.bar-value').title = valueText;
+      const frac = b.fraction ?? 0;
+      setText(q('.bar-percent'), b.max === null || (b.key === 'time' && !live) ? '' : `${Math.floor(frac * 100)}%`);
+      q('.bar-fill').style.width = `${(frac * 100).toFixed(1)}%`;
+      row.classList.toggle('uncapped', b.max === null);
+      row.classList.toggle('warn', frac >= 0.8 && frac < 1);
+      row.classList.toggle('full', frac >= 1);
+      const track = q('.bar-track');
+      if (b.max !== null) {
+        track.setAttribute('aria-valuemin', '0');
+        track.setAttribute('aria-valuemax', '100');
+        track.setAttribute('aria-valuenow', (frac * 100).toFixed(0));
+      }
+      setText(
+        q('.bar-remaining'),
+        b.max === null
+          ? 'no cap'
+          : b.key === 'time' && !live
+            ? 'not running'
+            : `${formatBudgetValue(b, b.remaining ?? 0)} left`,
+      );
+    });
+  }
+
+  private renderScores(view: RunView): void {
+    const last = [...view.curves].reverse().find((p) => p.val !== null);
+    const best = [...view.curves].reverse().find((p) => p.bestVal !== null)?.bestVal ?? null;
+    const rows: [string, string, string][] = [
+      ['Start (val)', formatScore(view.startScores.val), 'score-start'],
+      ['Current (val)', formatScore(last?.val ?? null), 'score-current'],
+      ['Best (val)', formatScore(view.done?.scores.best.val ?? best), 'score-best'],
+      ['Test best / final', `${formatScore(view.done?.scores.best.test ?? view.testScores.best)} / ${formatScore(view.done?.scores.final.test ?? view.testScores.final)}`, 'score-test'],
+    ];
+    if (this.scores.childElementCount === 0) {
+      for (const [label, , id] of rows) {
+        this.scores.appendChild(el('div', { class: 'score', testid: id }, el('span', { class: 'muted', text: label }), el('strong')));
+      }
+    }
+    rows.forEach(([, value], i) => setText(this.scores.children[i].querySelector('strong') as HTMLElement, value));
+  }
+
+  private renderNotice(view: RunView): void {
+    let text = '';
+    let kind = 'info';
+    if (this.transientNotice) {
+      text = this.transientNotice.text;
+      kind = this.transientNotice.kind;
+    } else if (view.done) {
+      const base = STOPPED_BY[view.done.stoppedBy] ?? view.done.stoppedBy;
+      text = `${base} after ${formatInt(view.done.steps)} steps. Best: step ${view.done.bestStep}, val ${formatScore(view.done.scores.best.val)}. ${view.done.message}`;
+      kind = view.done.stoppedBy === 'error' ? 'error' : 'info';
+    } else if (view.waiting) {
+      const what = { 'rate-limit': 'rate limit', 'server-error': 'server error', review: 'review' }[view.waiting.reason];
+      text = view.waiting.reason === 'review' ? 'Waiting for your review of the candidate.' : `Waiting ${formatDuration(view.waiting.seconds)} (${what}). ${view.waiting.message}`;
+    } else if (view.errors.length > 0) {
+      const e = view.errors[view.errors.length - 1];
+      text = `${e.fatal ? 'Error' : 'Warning'}: ${e.message}${e.action ? ` ${e.action}` : ''}`;
+      kind = e.fatal ? 'error' : 'warn';
+    }
+    setText(this.notice, text);
+    this.notice.dataset.kind = kind;
+    this.notice.hidden = text === '';
+  }
+}
+
+function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}

@@ -1,0 +1,456 @@
+// Reviewing candidates in the editor, inside the real extension host: decorations,
+// CodeLens and hover on a candidate; Accept as one undoable edit; Reject leaves the file
+// byte-identical; a user edit between candidate and decision is rebased or shown as a
+// conflict; front matter survives byte for byte; `tsa` mode applies exactly the
+// candidates TSA accepted in a scripted journal.
+//
+// The review is built here from its modules with its own command prefix, context keys
+// and scheme, next to (and independent of) the installed extension's review, and fed a
+// scripted RunSession: what is tested is the review, not the run controller.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { diffSentences } from '../../src/core/prompt/sentenceDiff';
+import { parseRunEvent, type RunEvent } from '../../src/core/run/events';
+import type { CandidateForReview, ReviewDecision, TsaAdvice } from '../../src/core/run/runTypes';
+import { registerReviewCommands } from '../../src/extension/commands/review';
+import { EditorReviewer } from '../../src/extension/review/editorReviewer';
+import { restoreVersionText, versionPicks } from '../../src/extension/review/restoreVersion';
+import { reviewCenterFor, type ConflictChoice, type ReviewCenter, type ReviewMode } from '../../src/extension/review/reviewCenter';
+import type { ReviewHost } from '../../src/extension/review/reviewHost';
+import type { RunSession, RunStatus } from '../../src/extension/run/runSession';
+import { EXTENSION_ID } from './testEnv';
+
+const PREFIX = 'dlpoReviewTest.';
+const SCHEME = 'dlpo-candidate-test';
+const cmd = (name: string) => `${PREFIX}${name}`;
+
+// Front matter with odd spacing, a comment, trailing spaces and non-ASCII: it must survive byte for byte.
+const FRONT_MATTER = '---\nname:   math tutor  \n# a comment — keep me\nmodel: { temperature: 0.2 }\n---\n\n';
+const BODY = 'You are a careful math tutor. Show work. Answer with a number.';
+const FILE_TEXT = `${FRONT_MATTER}${BODY}\n`;
+const GRADIENT =
+  'The prompt never asks for the units of the answer. Several answers gave a bare number without units. The model also skipped its work on two questions.';
+
+class ScriptedSession implements RunSession {
+  readonly events: RunEvent[] = [];
+  private currentStatus: RunStatus = 'running';
+  private readonly eventEmitter = new vscode.EventEmitter<RunEvent>();
+  private readonly statusEmitter = new vscode.EventEmitter<RunStatus>();
+  readonly onEvent = this.eventEmitter.event;
+  readonly onStatus = this.statusEmitter.event;
+  readonly statuses: RunStatus[] = [];
+  constructor(
+    readonly runId: string,
+    readonly runDir: string,
+    readonly documentUri: vscode.Uri,
+  ) {}
+  get status(): RunStatus {
+    return this.currentStatus;
+  }
+  setStatus(s: RunStatus): void {
+    this.currentStatus = s;
+    this.statuses.push(s);
+    this.statusEmitter.fire(s);
+  }
+  push(e: RunEvent): void {
+    this.events.push(e);
+    this.eventEmitter.fire(e);
+  }
+  stop(): void {}
+}
+
+function extensionUri(): vscode.Uri {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  return ext?.extensionUri ?? vscode.Uri.file(path.resolve(__dirname, '..', '..'));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+const tsaAdvice = (accepted: boolean, probability = 0.82): TsaAdvice => ({
+  candidateScore: 0.6,
+  lastScore: 0.62,
+  delta: -0.02,
+  temperature: 16,
+  probability,
+  draw: 0.41,
+  accepted,
+});
+
+function candidateFor(runId: string, step: number, before: string, after: string, tsa: TsaAdvice | null = tsaAdvice(true)): CandidateForReview {
+  return { runId, step, before, after, edits: diffSentences(before, after), gradient: GRADIENT, tsa };
+}
+
+describe('candidate review in the editor (real extension host)', function () {
+  this.timeout(30_000);
+  let host: ReviewHost & { dispose(): void };
+  let center: ReviewCenter;
+  let dir: string;
+  let conflictAnswers: (ConflictChoice | undefined)[] = [];
+  let conflictsAsked = 0;
+  let counter = 0;
+  const reviewers: EditorReviewer[] = [];
+
+  before(() => {
+    const disposables: vscode.Disposable[] = [];
+    host = {
+      extensionContext: { extensionUri: extensionUri() },
+      output: vscode.window.createOutputChannel('DLPO review test', { log: true }),
+      registerCommand: (name, fn) => disposables.push(vscode.commands.registerCommand(`${PREFIX}${name}`, fn)),
+      pushCleanup: (d) => disposables.push(d),
+      dispose: () => {
+        for (const d of disposables.reverse()) d.dispose();
+      },
+    };
+    center = reviewCenterFor(host, {
+      names: { commandPrefix: PREFIX, contextKey: 'dlpoReviewTest.candidatePending', anyPendingContextKey: 'dlpoReviewTest.anyPending', scheme: SCHEME },
+      askOnConflict: async () => {
+        conflictsAsked++;
+        return conflictAnswers.shift();
+      },
+    });
+    assert.equal(registerReviewCommands(host), center);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlpo-review-'));
+  });
+
+  after(async () => {
+    for (const r of reviewers) r.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    host.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    conflictAnswers = [];
+    conflictsAsked = 0;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  /** A fresh prompt file, open in an editor, with a scripted run and a reviewer on it. */
+  async function setUp(mode: ReviewMode, text = FILE_TEXT) {
+    const runId = `run-${++counter}`;
+    const file = path.join(dir, `${runId}.prompt.md`);
+    fs.writeFileSync(file, text);
+    const uri = vscode.Uri.file(file);
+    const editor = await vscode.window.showTextDocument(uri);
+    const session = new ScriptedSession(runId, path.join(dir, 'runs', runId), uri);
+    const reviewer = new EditorReviewer(center, session, mode);
+    reviewers.push(reviewer);
+    const abort = new AbortController();
+    const review = (c: CandidateForReview): Promise<ReviewDecision> => {
+      session.push({ type: 'candidate', step: c.step, before: c.before, after: c.after, edits: c.edits, reverted: [] });
+      return reviewer.review(c, abort.signal);
+    };
+    return { runId, file, uri, editor, session, reviewer, abort, review, bytes: () => fs.readFileSync(file) };
+  }
+
+  it('shows a candidate as struck sentences, ghost text, gutter marks, a CodeLens row and a hover', async () => {
+    const t = await setUp('manual');
+    t.session.push({ type: 'technique-applied', step: 1, technique: 'tlr', summary: 'TLR cut 3 edits to 2', details: {} });
+    const after = 'You are a careful math tutor. Show all your work. Answer with a number and its units.';
+    const c = candidateFor(t.runId, 1, BODY, after);
+    const decision = t.review(c);
+
+    const drawn = await until('decorations', () => center.renderedFor(t.uri));
+    assert.deepEqual(drawn.struck, ['Show work.', 'Answer with a number.']);
+    // Adjacent changed sentences form one hunk: both struck, the new wording after them.
+    assert.deepEqual(drawn.ghost, ['Show all your work. Answer with a number and its units.']);
+    const bodyLine = t.editor.document.positionAt(FRONT_MATTER.length).line;
+    assert.deepEqual(drawn.gutterLines, [bodyLine]);
+
+    const lenses = await until('CodeLens', async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', t.uri);
+      const ours = all.filter((l) => l.command?.command.startsWith(PREFIX));
+      return ours.length > 0 && ours;
+    });
+    assert.deepEqual(
+      lenses.map((l) => l.command?.title),
+      ['✓ Accept', '✗ Reject', 'Let TSA decide (would accept, p 0.82)', 'Side by side'],
+    );
+    assert.ok(lenses.every((l) => l.range.start.line === bodyLine), 'the lenses sit above the optimized region');
+    assert.deepEqual(lenses[0].command?.arguments, [{ runId: t.runId }]);
+
+    const doc = t.editor.document;
+    const onUnits = doc.positionAt(doc.getText().indexOf('Answer with a number.') + 3);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', t.uri, onUnits);
+    const text = hovers.flatMap((h) => h.contents.map((m) => (typeof m === 'string' ? m : m.value))).join('\n');
+    assert.match(text, /step 1/);
+    assert.match(text, /bare number without units/, 'the gradient sentence about units is shown');
+    assert.match(text, /TLR cut 3 edits to 2/);
+    assert.match(text, /TSA\*\* would accept \(Δ −0\.02 · T 16 · p 0\.820 · draw 0\.41\)/);
+    assert.match(text, /Replaces ~~Show work\.~~ ~~Answer with a number\.~~ with Show all your work\. Answer with a number and its units\./);
+    assert.equal(center.pending(t.runId)?.step, 1);
+    assert.deepEqual(t.session.statuses, ['waiting-review'], 'the run shows as waiting in manual mode');
+
+    await vscode.commands.executeCommand(cmd('rejectCandidate'), { runId: t.runId });
+    assert.deepEqual(await decision, { accepted: false, by: 'user' });
+    await until('decorations cleared', () => !center.renderedFor(t.uri));
+  });
+
+  it('Accept applies exactly the candidate to the region, and one undo restores the original bytes', async () => {
+    const t = await setUp('manual');
+    const original = t.bytes();
+    const after = 'You are a careful math tutor. Show all your work. Answer with a number and its units.';
+    const decision = t.review(candidateFor(t.runId, 1, BODY, after));
+    await until('pending', () => center.pending(t.runId));
+    let edits = 0;
+    const counting = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === t.uri.toString() && e.contentChanges.length > 0) edits++;
+    });
+    try {
+      await vscode.commands.executeCommand(cmd('acceptCandidate'), { runId: t.runId });
+      assert.deepEqual(await decision, { accepted: true, by: 'user' });
+      assert.equal(edits, 1, 'one edit');
+    } finally {
+      counting.dispose();
+    }
+    const doc = t.editor.document;
+    assert.equal(doc.getText(), FILE_TEXT.replace(BODY, after));
+    assert.ok(doc.getText().startsWith(FRONT_MATTER), 'front matter untouched');
+    await doc.save();
+    assert.deepEqual(t.bytes(), Buffer.from(FILE_TEXT.replace(BODY, after), 'utf8'));
+
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await until('undo', () => doc.getText() === FILE_TEXT);
+    await doc.save();
+    assert.deepEqual(t.bytes(), original, 'one undo gives back the original bytes');
+  });
+
+  it('touches only the marked region: text and variables outside it stay byte for byte', async () => {
+    const outsideBefore = '# Notes\nKeep this line as is: {{question}}  \n\n<!-- dlpo:begin -->\n';
+    const outsideAfter = '\n<!-- dlpo:end -->\nFooter with {{answer}} — untouched.\n';
+    const region = 'Solve the problem. Show work. Give the answer.';
+    const t = await setUp('manual', `${outsideBefore}${region}${outsideAfter}`);
+    const newRegion = 'Solve the problem step by step. Show work. Give the answer as a number.';
+    const decision = t.review(candidateFor(t.runId, 1, region, newRegion));
+    await until('pending', () => center.pending(t.runId));
+    await vscode.commands.executeCommand(cmd('acceptCandidate'), { runId: t.runId });
+    assert.deepEqual(await decision, { accepted: true, by: 'user' });
+    await t.editor.document.save();
+    assert.deepEqual(t.bytes(), Buffer.from(`${outsideBefore}${newRegion}${outsideAfter}`, 'utf8'));
+  });
+
+  it('Reject leaves the file byte-identical and the document clean', async () => {
+    const t = await setUp('manual');
+    const original = t.bytes();
+    const decision = t.review(candidateFor(t.runId, 2, BODY, 'Be terse. Answer with a number.'));
+    await until('pending', () => center.pending(t.runId));
+    await vscode.commands.executeCommand(cmd('rejectCandidate'), { runId: t.runId });
+    assert.deepEqual(await decision, { accepted: false, by: 'user' });
+    assert.equal(t.editor.document.isDirty, false);
+    assert.equal(t.editor.document.getText(), FILE_TEXT);
+    assert.deepEqual(t.bytes(), original);
+  });
+
+  it('carries the candidate over a user edit to another sentence and reports the result as the run’s prompt', async () => {
+    const t = await setUp('manual');
+    const decision = t.review(candidateFor(t.runId, 3, BODY, 'You are a careful math tutor. Show all your work. Answer with a number.'));
+    await until('pending', () => center.pending(t.runId));
+    const doc = t.editor.document;
+    const edit = new vscode.WorkspaceEdit();
+    const at = doc.getText().indexOf('Answer with a number.');
+    edit.replace(t.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'Answer with a number.'.length)), 'Answer with one integer.');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const drawn = await until('redrawn on the user text', () => {
+      const r = center.renderedFor(t.uri);
+      return r && r.ghost.length === 1 && r;
+    });
+    assert.deepEqual(drawn.struck, ['Show work.']);
+
+    await vscode.commands.executeCommand(cmd('acceptCandidate'), { runId: t.runId });
+    const expectedBody = 'You are a careful math tutor. Show all your work. Answer with one integer.';
+    assert.deepEqual(await decision, { accepted: true, by: 'user', prompt: expectedBody });
+    assert.equal(doc.getText(), `${FRONT_MATTER}${expectedBody}\n`);
+    assert.equal(conflictsAsked, 0);
+  });
+
+  it('on a conflicting user edit writes nothing, shows the conflict, and lets the user keep their edit', async () => {
+    const t = await setUp('manual');
+    const decision = t.review(candidateFor(t.runId, 4, BODY, 'You are a careful math tutor. Show all your work. Answer with a number.'));
+    await until('pending', () => center.pending(t.runId));
+    const doc = t.editor.document;
+    const edit = new vscode.WorkspaceEdit();
+    const at = doc.getText().indexOf('Show work.');
+    edit.replace(t.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'Show work.'.length)), 'Show every step.');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const userText = doc.getText();
+
+    conflictAnswers = [undefined];
+    await vscode.commands.executeCommand(cmd('acceptCandidate'), { runId: t.runId });
+    await until('the conflict question', () => conflictsAsked === 1);
+    assert.equal(doc.getText(), userText, 'nothing was written');
+    assert.ok(center.pending(t.runId), 'still pending after the question was dismissed');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', t.uri);
+    assert.deepEqual(
+      lenses.filter((l) => l.command?.command.startsWith(PREFIX)).map((l) => l.command?.title),
+      ['⚠ The prompt changed since this candidate was made', 'Rebase and review', 'Discard candidate', 'Use my edit'],
+    );
+
+    await vscode.commands.executeCommand(cmd('useMyEdit'), { runId: t.runId });
+    assert.deepEqual(await decision, { accepted: true, by: 'user', prompt: 'You are a careful math tutor. Show every step. Answer with a number.' });
+    assert.equal(doc.getText(), userText, 'the user’s edit stays as it is');
+  });
+
+  it('"Rebase and review" keeps the edits that still fit for a second review', async () => {
+    const t = await setUp('manual');
+    const after = 'You are a patient math tutor. Show all your work. Answer with a number.';
+    const decision = t.review(candidateFor(t.runId, 5, BODY, after));
+    await until('pending', () => center.pending(t.runId));
+    const doc = t.editor.document;
+    const edit = new vscode.WorkspaceEdit();
+    const at = doc.getText().indexOf('Show work.');
+    edit.replace(t.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'Show work.'.length)), 'Show every step.');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+
+    conflictAnswers = ['rebase'];
+    await vscode.commands.executeCommand(cmd('acceptCandidate'), { runId: t.runId });
+    await until('rebased for review', () => center.pending(t.runId)?.isOriginal === false);
+    const drawn = await until('redrawn', () => {
+      const r = center.renderedFor(t.uri);
+      return r && r.struck.length === 1 && r;
+    });
+    assert.deepEqual(drawn.struck, ['You are a careful math tutor.']);
+    await vscode.commands.executeCommand(cmd('acceptCandidate'), { runId: t.runId });
+    const expectedBody = 'You are a patient math tutor. Show every step. Answer with a number.';
+    assert.deepEqual(await decision, { accepted: true, by: 'user', prompt: expectedBody });
+    assert.equal(doc.getText(), `${FRONT_MATTER}${expectedBody}\n`);
+  });
+
+  it('in tsa mode applies exactly the candidates TSA accepted in a scripted journal', async () => {
+    const t = await setUp('tsa');
+    const prompts = [
+      'You are a careful math tutor. Show all your work. Answer with a number.',
+      'Be terse. Answer with a number.',
+      'You are a careful math tutor. Show all your work. State the units. Answer with a number.',
+      'You are a tutor.',
+      'You are a careful math tutor. Show all your work. State the units. Answer with a number. Check the arithmetic.',
+    ];
+    const verdicts = [true, false, true, false, true];
+    // The journal as the trainer writes it: each candidate is computed from the current prompt.
+    let current = BODY;
+    const lines: string[] = [];
+    prompts.forEach((after, step) => {
+      lines.push(JSON.stringify({ type: 'candidate', step, before: current, after, edits: diffSentences(current, after), reverted: [] }));
+      lines.push(JSON.stringify({ type: 'tsa-decision', step, ...tsaAdvice(verdicts[step], verdicts[step] ? 1 : 0.1) }));
+      if (verdicts[step]) current = after;
+    });
+    const journal = lines.map((l) => parseRunEvent(JSON.parse(l)));
+    assert.ok(journal.every((e) => e !== null));
+
+    let edits = 0;
+    const counting = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === t.uri.toString() && e.contentChanges.length > 0) edits++;
+    });
+    const regionAfter: string[] = [];
+    try {
+      for (let i = 0; i < journal.length; i += 2) {
+        const c: RunEvent | null = journal[i];
+        const d: RunEvent | null = journal[i + 1];
+        assert.ok(c?.type === 'candidate' && d?.type === 'tsa-decision');
+        const tsa: TsaAdvice = {
+          candidateScore: d.candidateScore, lastScore: d.lastScore, delta: d.delta, temperature: d.temperature,
+          probability: d.probability, draw: d.draw, accepted: d.accepted,
+        };
+        const decision: ReviewDecision = await t.review({ runId: t.runId, step: c.step, before: c.before, after: c.after, edits: c.edits, gradient: GRADIENT, tsa });
+        assert.deepEqual(decision, { accepted: d.accepted, by: 'tsa' });
+        regionAfter.push(t.editor.document.getText().slice(FRONT_MATTER.length).trimEnd());
+      }
+    } finally {
+      counting.dispose();
+    }
+    assert.equal(edits, verdicts.filter(Boolean).length, 'one edit per accepted candidate, none for rejected ones');
+    assert.deepEqual(regionAfter, [prompts[0], prompts[0], prompts[2], prompts[2], prompts[4]]);
+    assert.equal(t.editor.document.getText(), `${FRONT_MATTER}${prompts[4]}\n`);
+    assert.equal(center.pending(t.runId), undefined);
+  });
+
+  it('keeps a pending candidate when its editor closes, shows it again on reopen, and takes the decision from the panel command', async () => {
+    const t = await setUp('manual');
+    const after = 'You are a careful math tutor. Show all your work. Answer with a number.';
+    const decision = t.review(candidateFor(t.runId, 6, BODY, after));
+    await until('drawn', () => center.renderedFor(t.uri));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('editor closed', () => !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === t.uri.toString()));
+    assert.ok(center.pending(t.runId), 'still pending with no editor');
+
+    await vscode.window.showTextDocument(t.uri);
+    const drawn = await until('drawn again', () => center.renderedFor(t.uri));
+    assert.deepEqual(drawn.struck, ['Show work.']);
+
+    await vscode.commands.executeCommand(cmd('letTsaDecide'), { runId: t.runId });
+    assert.deepEqual(await decision, { accepted: true, by: 'tsa' });
+    assert.equal(vscode.window.activeTextEditor?.document.getText(), `${FRONT_MATTER}${after}\n`);
+  });
+
+  it('switching the review mode during a run settles the pending candidate the new way', async () => {
+    const t = await setUp('manual');
+    const events: string[] = [];
+    const listening = center.onDidChangeReview((e) => events.push(`${e.kind}${e.mode ? `:${e.mode}` : ''}`));
+    try {
+      const decision = t.review(candidateFor(t.runId, 7, BODY, 'Be terse. Answer with a number.', tsaAdvice(false, 0.05)));
+      await until('pending', () => center.pending(t.runId));
+      assert.equal(await vscode.commands.executeCommand(cmd('setReviewMode'), { runId: t.runId, mode: 'tsa' }), true);
+      assert.deepEqual(await decision, { accepted: false, by: 'tsa' });
+      assert.equal(t.reviewer.mode, 'tsa');
+      assert.equal(t.editor.document.getText(), FILE_TEXT);
+    } finally {
+      listening.dispose();
+    }
+    assert.deepEqual(events, ['pending', 'decided', 'mode:tsa']);
+  });
+
+  it('opens the side-by-side diff of the current and candidate prompt', async () => {
+    const t = await setUp('manual');
+    const after = 'You are a careful math tutor. Show all your work. Answer with a number.';
+    const decision = t.review(candidateFor(t.runId, 8, BODY, after));
+    await until('pending', () => center.pending(t.runId));
+    await vscode.commands.executeCommand(cmd('showCandidateDiff'), { runId: t.runId });
+    const tab = await until('diff tab', () => {
+      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return input instanceof vscode.TabInputTextDiff && input;
+    });
+    assert.equal(tab.original.scheme, SCHEME);
+    assert.equal((await vscode.workspace.openTextDocument(tab.original)).getText(), BODY);
+    assert.equal((await vscode.workspace.openTextDocument(tab.modified)).getText(), after);
+    await vscode.commands.executeCommand(cmd('rejectCandidate'), tab.modified);
+    assert.deepEqual(await decision, { accepted: false, by: 'user' });
+  });
+
+  it('lists accepted versions and restores one as a single undoable edit', async () => {
+    const t = await setUp('auto');
+    t.session.push({
+      type: 'run-start', runId: t.runId, time: '2026-11-23T10:00:00.000Z', promptFile: t.file, prompt: BODY, preset: 'best',
+      techniques: ['tsa'], forwardModel: 'offline simulator', backwardModel: 'offline simulator', simulator: true, seed: 1,
+      totalSteps: 2, sizes: { train: 4, val: 2, test: 2 }, budget: {},
+    });
+    const after = 'You are a careful math tutor. Show all your work. Answer with a number.';
+    const decision = await t.review(candidateFor(t.runId, 0, BODY, after));
+    assert.deepEqual(decision, { accepted: true, by: 'auto' });
+    t.session.push({ type: 'review', step: 0, by: 'auto', accepted: true });
+    t.session.push({ type: 'eval', step: 0, split: 'val', score: 0.75, n: 4, prompt: 'current' });
+
+    const picks = versionPicks(center, [t.session]).filter((p) => p.version);
+    assert.deepEqual(picks.map((p) => p.label), ['Step 0', 'Start']);
+    assert.match(picks[0].description ?? '', /val 75\.0% · accepted automatically/);
+
+    const doc = t.editor.document;
+    const start = picks[1].version!;
+    assert.ok(await restoreVersionText(center.regionFor(t.session), t.uri, start.prompt));
+    assert.equal(doc.getText(), FILE_TEXT);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await until('undo of the restore', () => doc.getText() === `${FRONT_MATTER}${after}\n`);
+  });
+});
