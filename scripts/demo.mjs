@@ -34,7 +34,7 @@ function cliCommand() {
 const [promptFile, dataFile] = sampleFiles();
 const real = Boolean(process.env.OPENAI_API_KEY);
 const modelArgs = real ? ['--provider', 'openai', '--model', 'gpt-4o-mini', '--max-cost', '0.50'] : ['--simulator'];
-const args = ['run', promptFile, '--data', dataFile, '--preset', 'best', '--out', path.join(root, '.dlpo', 'runs'), '--json', ...modelArgs];
+const args = ['run', promptFile, '--data', dataFile, '--preset', 'best', '--batch-size', '3', '--out', path.join(root, '.dlpo', 'runs'), '--json', ...modelArgs];
 
 const label = real ? 'gpt-4o-mini via OpenAI' : 'OFFLINE SIMULATOR (no LLM is called; numbers show the optimizer at work, not a model)';
 console.log(`DLPO demo — ${label}`);

@@ -394,6 +394,16 @@ describe('candidate review in the editor (real extension host)', function () {
     assert.equal(vscode.window.activeTextEditor?.document.getText(), `${FRONT_MATTER}${after}\n`);
   });
 
+  it('in auto mode writes an accepted candidate to disk when no editor shows the file', async () => {
+    const t = await setUp('auto');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('no tab', () => !vscode.window.tabGroups.all.some((g) => g.tabs.length > 0));
+    const after = 'You are a careful math tutor. Show all your work. Answer with a number.';
+    assert.deepEqual(await t.review(candidateFor(t.runId, 9, BODY, after, tsaAdvice(false, 0.01))), { accepted: true, by: 'auto' });
+    assert.deepEqual(t.bytes(), Buffer.from(`${FRONT_MATTER}${after}\n`, 'utf8'), 'saved, since nobody could see an unsaved buffer');
+    assert.equal(vscode.window.tabGroups.all.some((g) => g.tabs.length > 0), false, 'no editor was opened');
+  });
+
   it('switching the review mode during a run settles the pending candidate the new way', async () => {
     const t = await setUp('manual');
     const events: string[] = [];

@@ -15,6 +15,8 @@ export interface RunModelsOptions {
   apiKeys?: { forward?: string; backward?: string };
   keySources?: { forward?: string; backward?: string };
   limiter?: SharedLimiter;
+  /** A budget shared with other runs (an experiment's); otherwise one is built from `config.budget`. */
+  budget?: BudgetTracker;
   onUsage?: (record: UsageRecord) => void;
   onWait?: (wait: RetryWait) => void;
   /** From a checkpoint, so a resumed run keeps counting where it stopped. */
@@ -38,7 +40,7 @@ export interface RunModels {
 export function createRunModels(config: RunConfig, o: RunModelsOptions = {}): RunModels {
   const pricing = new Pricing(config.prices);
   const meter = new UsageMeter(pricing, o.onUsage, o.usageTotals);
-  const budget = new BudgetTracker(config.budget, { spent: o.budgetSpent });
+  const budget = o.budget ?? new BudgetTracker(config.budget, { spent: o.budgetSpent });
   const limiter = o.limiter ?? new ConcurrencyLimiter(config.maxConcurrency);
   const common = {
     seed: config.seed,

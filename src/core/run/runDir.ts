@@ -67,3 +67,13 @@ export function createRunDir(runsDir: string, now: Date = new Date()): { runId: 
   }
   throw new Error(`could not create a new run directory in ${runsDir}`);
 }
+
+/**
+ * A run directory at a path chosen by the caller (an experiment's `runs/<key>/`), with a
+ * fresh run id. Refuses a folder that already holds files: that is a run to resume.
+ */
+export function createFixedRunDir(dir: string, now: Date = new Date()): { runId: string; dir: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  if (fs.readdirSync(dir).length > 0) throw new Error(`${dir} is not empty: resume the run in it instead of starting a new one there`);
+  return { runId: newRunId(now), dir };
+}

@@ -1,4 +1,5 @@
 import type { RunConfig } from '../config/runConfig';
+import type { BudgetTracker } from '../llm/budget';
 import type { ChatModel } from '../llm/chatModel';
 import type { SentenceEdit } from '../prompt/sentenceTypes';
 import type { RunEvent, RunEventOf } from './events';
@@ -64,6 +65,16 @@ export interface StartRunOptions {
   reviewer?: CandidateReviewer;
   onEvent?: (event: RunEvent) => void;
   limiter?: SharedLimiter;
+  /**
+   * One budget shared by several runs (an experiment's grid budget): every call reserves
+   * against it instead of a tracker built from `config.budget`.
+   */
+  budget?: BudgetTracker;
+  /**
+   * Create the run in exactly this folder (an experiment's `runs/<key>/`) instead of a new
+   * `<runsDir>/<run-id>/`. It must not exist yet or be empty.
+   */
+  runDir?: string;
   /** Base for relative paths in the config (dataset, default cache folder); default `process.cwd()`. */
   cwd?: string;
 }

@@ -21,7 +21,7 @@ import { InFlightTracker } from './inFlight';
 import { JournalWriter, readJournal } from './journal';
 import { loadPromptFile, type LoadedPrompt } from './promptFile';
 import { buildReport, renderReportMarkdown, type RunReport } from './report';
-import { createRunDir, runPaths, type RunPaths } from './runDir';
+import { createFixedRunDir, createRunDir, runPaths, type RunPaths } from './runDir';
 import type { RunResult, StartRunOptions } from './runTypes';
 
 /**
@@ -148,7 +148,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
     runId = resume.checkpoint.runId;
   } else {
     config = options.config;
-    const created = createRunDir(path.resolve(cwd, options.runsDir));
+    const created = options.runDir ? createFixedRunDir(path.resolve(cwd, options.runDir)) : createRunDir(path.resolve(cwd, options.runsDir));
     runId = created.runId;
     paths = runPaths(created.dir, config.promptFile);
   }
@@ -175,6 +175,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
       models: options.models,
       apiKeys: options.apiKeys,
       limiter: options.limiter,
+      budget: options.budget,
       onUsage: (r) => emit(usageEvent(r)),
       onWait: (w) => emit(waitingEvent(w)),
       budgetSpent: resume?.checkpoint.budgetSpent,

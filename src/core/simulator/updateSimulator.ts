@@ -20,6 +20,8 @@ const P_EXCEED_LR = 0.2;
 const P_MODIFY_INSTEAD_OF_ADD = 0.3;
 const DEFAULT_EDITS = 2;
 const MAX_FIXES = 2;
+/** Harmless rewordings for when the feedback asks for nothing the prompt lacks. */
+const REPHRASE_CLAUSES = ['being precise', 'using the exact numbers given', 'stating each intermediate result'];
 
 function firstMention(lowerFeedback: string, id: FeatureId): number {
   const f = featureById(id);
@@ -121,10 +123,13 @@ export function simulateUpdate(request: string, seed: number): UpdateResult {
 
   if (targets.length === 0 && actions.length < budget) {
     // Nothing left to add: rephrase one sentence, as a model asked to "improve" always does something.
-    const editable = splitSentences(prompt).filter((s) => !(respectDropout && isProtected(s, dropout)) && !s.startsWith('#'));
+    const editable = splitSentences(prompt).filter(
+      (s) => !(respectDropout && isProtected(s, dropout)) && !s.startsWith('#') && !REPHRASE_CLAUSES.some((c) => s.includes(c)),
+    );
     if (editable.length > 0) {
       const s = editable[hashIndex(editable.length, seed, 'rephrase', request)];
-      prompt = prompt.replace(s, modifySentence(s, 'being precise'));
+      const clause = REPHRASE_CLAUSES[hashIndex(REPHRASE_CLAUSES.length, seed, 'rephrase-clause', request)];
+      prompt = prompt.replace(s, modifySentence(s, clause));
       actions.push(`rephrased "${s}"`);
     }
   }

@@ -5,6 +5,7 @@ import type { Ctx } from '../ctx';
 import type { WorkspaceState } from '../state';
 import { listRunDirs } from '../views/runSummary';
 import type { RunLocations } from './locations';
+import { INTERRUPTED_MARKER } from './runController';
 
 export interface InterruptedRun {
   runDir: string;
@@ -23,7 +24,9 @@ export async function findInterruptedRuns(runsDirs: readonly string[], perDir = 
     for (const dir of await listRunDirs(runsDir, perDir)) {
       const checkpointFile = path.join(dir, 'checkpoint.json');
       if (!fs.existsSync(checkpointFile)) continue;
-      if (await journalHasDone(path.join(dir, 'events.jsonl'))) continue;
+      // The window closing stops a run with a `done`; the marker tells it from a user's Stop.
+      const closedWithWindow = fs.existsSync(path.join(dir, INTERRUPTED_MARKER));
+      if (!closedWithWindow && (await journalHasDone(path.join(dir, 'events.jsonl')))) continue;
       let step = 0;
       let runId = path.basename(dir);
       try {

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunConfig } from '../../core/config/runConfig';
@@ -14,6 +15,9 @@ import { logLine } from './eventLog';
 import { ACTION_LABELS, doneOutcome, startFailureOutcome, type Outcome, type OutcomeAction } from './outcomeMessage';
 import { EMPTY_PROGRESS, foldProgress, progressMessage, type RunProgress } from './runProgress';
 import { TrackedRunSession } from './trackedRunSession';
+
+/** A file in a run folder saying the window closed while the run was live. */
+export const INTERRUPTED_MARKER = '.interrupted';
 
 export interface RunRequest {
   /** The prompt file. */
@@ -131,6 +135,7 @@ export class RunController implements vscode.Disposable {
         report(progressMessage(progress));
       };
       try {
+        if (request.resumeDir) fs.rmSync(path.join(request.resumeDir, INTERRUPTED_MARKER), { force: true });
         const resolved = await resolveRunModels(request.config, this.secrets);
         this.ctx.output.info(`${request.resumeDir ? 'Resuming' : 'Starting'} a run on ${vscode.workspace.asRelativePath(request.documentUri, false)} (review: ${request.reviewMode}).`);
         const result = await startRun({
@@ -210,7 +215,20 @@ export class RunController implements vscode.Disposable {
     if (action) await this.actions.run(action, runId, documentUri);
   }
 
+  /**
+   * The window is closing: the runs are stopped (the runner writes a final checkpoint and
+   * a `cancelled` done), and each is marked so the next window offers to resume it,
+   * which a run the user stopped is not.
+   */
   dispose(): void {
+    for (const l of this.live.values()) {
+      if (!l.session) continue;
+      try {
+        fs.writeFileSync(path.join(l.session.runDir, INTERRUPTED_MARKER), `${new Date().toISOString()}\n`);
+      } catch {
+        // The run folder may be gone; nothing to offer then.
+      }
+    }
     this.stopAll();
   }
 }

@@ -183,6 +183,34 @@ describe('trainer: the loop', () => {
   });
 });
 
+describe('trainer: manual review with TSA', () => {
+  it('gives the reviewer TSA’s advice, and the reviewer’s word is final', async () => {
+    const advice: (boolean | undefined)[] = [];
+    const { events, outcome } = await runTrainer({
+      techniques: { tsa: true },
+      steps: 2,
+      prompt: 'Think step by step. Check. Work carefully.',
+      // Every candidate drops all features: TSA rejects outright; the user accepts anyway.
+      updater: () => '<IMPROVED_VARIABLE>You solve sums.</IMPROVED_VARIABLE>',
+      extra: {
+        reviewer: {
+          review: async (c) => {
+            advice.push(c.tsa?.accepted);
+            assert.ok(c.gradient.length > 0);
+            return { accepted: true, by: 'user' };
+          },
+        },
+      },
+    });
+    assert.deepEqual(advice, [false]);
+    assert.deepEqual(eventsOf(events, 'tsa-decision').map((d) => d.accepted), [false]);
+    assert.deepEqual(eventsOf(events, 'review').map((r) => [r.by, r.accepted]), [['user', true]]);
+    // Step 2 starts from the accepted prompt; its candidate is the same text, so no change.
+    assert.equal(outcome.done.finalPrompt, 'You solve sums.');
+    assert.match(eventsOf(events, 'update-skipped')[0].reason, /no sentence-level change/);
+  });
+});
+
 describe('trainer: warnings', () => {
   it('warns once (non-fatal) when train pulls away from validation', async () => {
     const { events, outcome } = await runTrainer({

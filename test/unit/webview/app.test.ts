@@ -183,6 +183,24 @@ describe('webview: run panel app', () => {
     assert.equal(root.querySelectorAll('b').length, 0);
   });
 
+  it('keeps the DOM bounded: the newest 100 steps get cards, older ones come on request', async () => {
+    const events = syntheticRunEvents({ steps: 250 });
+    await boot(events, events.length, 'done');
+    const cards = () => qa('[data-testid="step-card"]');
+    assert.equal(cards().length, 100);
+    assert.equal(cards()[0].dataset.step, '250');
+    assert.equal(cards()[99].dataset.step, '151');
+    const more = q('[data-testid="show-earlier-steps"]')!;
+    assert.equal(more.textContent, 'Show 100 earlier steps (150 not shown)');
+    const elements = root.getElementsByTagName('*').length;
+    assert.ok(elements < 2000, `bounded DOM (${elements} elements)`);
+    more.click();
+    more.click();
+    assert.equal(cards().length, 250);
+    assert.equal(cards()[249].dataset.step, '1');
+    assert.equal(more.hidden, true);
+  });
+
   it('applies a status push to the header', async () => {
     const events = syntheticRunEvents({ steps: 1, unfinished: true });
     await boot(events, events.length);
