@@ -34,6 +34,7 @@ import { Secrets } from './secrets';
 import { WorkspaceState } from './state';
 import { RunsTreeProvider } from './views/runsTree';
 import { RunStatusBar } from './views/statusBar';
+import { trackHasRuns } from './views/contextKeys';
 
 /** What `activate` returns: for extension-host tests and automation. Never exposes a key. */
 export interface DlpoApi {
@@ -110,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): DlpoApi {
   ctx.pushCleanup(lenses);
   ctx.pushCleanup(vscode.languages.registerCodeLensProvider({ scheme: 'file' }, lenses));
   trackPromptFileContext(ctx);
+  trackHasRuns(ctx, locations);
   const setTrustKey = () => void vscode.commands.executeCommand('setContext', 'dlpo.untrusted', !vscode.workspace.isTrusted);
   setTrustKey();
   ctx.pushCleanup(vscode.workspace.onDidGrantWorkspaceTrust(setTrustKey));

@@ -20,6 +20,9 @@ export interface CardContext {
   requestRedraw(step: number): void;
 }
 
+/** A gradient is the card's main text: a longer preview than other fields (it scrolls in its box). */
+const GRADIENT_PREVIEW = 8_000;
+
 type SectionName = 'batch' | 'failures' | 'gradient' | 'techniques' | 'candidate' | 'tsa' | 'decision' | 'evals';
 const SECTION_ORDER: SectionName[] = ['batch', 'failures', 'gradient', 'techniques', 'candidate', 'tsa', 'decision', 'evals'];
 
@@ -135,13 +138,14 @@ export class StepCard {
     this.body!.appendChild(node);
   }
 
-  private block(value: ClippedText, key: string, className?: string, testid?: string): HTMLElement {
+  private block(value: ClippedText, key: string, className?: string, testid?: string, extra: { previewChars?: number; tail?: boolean } = {}): HTMLElement {
     return textBlock(value, {
       key: `${this.step}:${key}`,
       expanded: this.ctx.expanded,
       className,
       testid,
       onToggle: () => this.ctx.requestRedraw(this.step),
+      ...extra,
     });
   }
 
@@ -205,9 +209,16 @@ export class StepCard {
 
   private gradientParts(s: StepView): { label: string; value: ClippedText; live: boolean } {
     if (s.gradient) return { label: `Gradient (${plural(s.gradient.critiques, 'critique')})`, value: s.gradient.text, live: false };
-    const part = s.streamingPart === 'summary' || (s.stream.summary.length > 0 && s.streamingPart !== 'critique') ? 'summary' : 'critique';
-    const label = part === 'summary' ? 'Gradient: summarising critiques' : 'Gradient: writing critiques';
-    return { label, value: s.stream[part], live: s.streamingPart === 'critique' || s.streamingPart === 'summary' };
+    const { critique, summary } = s.stream;
+    const live = s.streamingPart === 'critique' || s.streamingPart === 'summary';
+    if (summary.length === 0) return { label: 'Gradient: writing critiques', value: critique, live };
+    // The summary follows the critiques it summarises: show both, in the order written.
+    const separator = critique.length > 0 ? '\n\n— Summary —\n' : '';
+    return {
+      label: 'Gradient: summarising critiques',
+      value: { text: critique.text + separator + summary.text, length: critique.length + separator.length + summary.length },
+      live,
+    };
   }
 
   private gradientSection(s: StepView): HTMLElement {
@@ -216,7 +227,7 @@ export class StepCard {
     const live = el('span', { class: 'live-dot', title: 'streaming' });
     live.hidden = !g.live;
     const node = el('section', { class: 'card-section', testid: 'section-gradient' }, el('h3', { class: 'section-title' }, title, live));
-    node.appendChild(this.block(g.value, 'gradient', 'gradient-text', 'gradient-text'));
+    node.appendChild(this.block(g.value, 'gradient', 'gradient-text', 'gradient-text', { previewChars: GRADIENT_PREVIEW, tail: g.live }));
     return node;
   }
 
@@ -229,14 +240,18 @@ export class StepCard {
     if (!title || !live || !box) return false;
     setText(title, g.label);
     live.hidden = !g.live;
-    fillTextBlock(box, g.value, { key: `${this.step}:gradient`, expanded: this.ctx.expanded, onToggle: () => this.ctx.requestRedraw(this.step) });
+    const body = box.firstElementChild as HTMLElement | null;
+    // Follow the newest tokens unless the reader scrolled up to read earlier ones.
+    const following = !body || body.scrollHeight - body.scrollTop - body.clientHeight < 24;
+    fillTextBlock(box, g.value, { key: `${this.step}:gradient`, expanded: this.ctx.expanded, onToggle: () => this.ctx.requestRedraw(this.step), previewChars: GRADIENT_PREVIEW, tail: g.live });
+    if (body && following && g.live) body.scrollTop = body.scrollHeight;
     return true;
   }
 
   private candidateSection(s: StepView): HTMLElement {
     if (!s.candidate) {
       if (s.skipped !== null) return section('Candidate', 'candidate', el('div', { class: 'muted', testid: 'update-skipped', text: `Update skipped: ${s.skipped}` }));
-      return section('Candidate: being written', 'candidate', this.block(s.stream.update, 'update-stream', 'mono'));
+      return section('Candidate: being written', 'candidate', this.block(s.stream.update, 'update-stream', 'mono', undefined, { previewChars: GRADIENT_PREVIEW, tail: true }));
     }
     const c = s.candidate;
     const list = el('ol', { class: 'diff', testid: 'candidate-diff' });

@@ -9,9 +9,19 @@ export const PREVIEW_CHARS = 1_500;
  * A model text shown as text (never parsed), cut to a preview with "Show more". The
  * expanded state lives in `expanded` (keyed by the caller) so a redraw keeps it.
  */
+export interface TextBlockOptions {
+  key: string;
+  expanded: Set<string>;
+  onToggle: () => void;
+  /** Characters shown before "Show more" (default PREVIEW_CHARS). */
+  previewChars?: number;
+  /** Preview the end instead of the start (text still being written). */
+  tail?: boolean;
+}
+
 export function textBlock(
   value: ClippedText,
-  options: { key: string; expanded: Set<string>; className?: string; testid?: string; onToggle: () => void },
+  options: TextBlockOptions & { className?: string; testid?: string },
 ): HTMLElement {
   const box = el('div', { class: `text-block ${options.className ?? ''}`.trim(), testid: options.testid });
   const body = el('div', { class: 'text-body' });
@@ -21,15 +31,13 @@ export function textBlock(
 }
 
 /** Updates a block made by `textBlock` in place (used for streaming text). */
-export function fillTextBlock(
-  box: HTMLElement,
-  value: ClippedText,
-  options: { key: string; expanded: Set<string>; onToggle: () => void },
-): void {
+export function fillTextBlock(box: HTMLElement, value: ClippedText, options: TextBlockOptions): void {
   const body = box.firstElementChild as HTMLElement;
   const open = options.expanded.has(options.key);
-  const shown = open ? value.text : value.text.slice(0, PREVIEW_CHARS);
-  setText(body, shown);
+  const preview = options.previewChars ?? PREVIEW_CHARS;
+  const cut = !open && value.text.length > preview;
+  const shown = !cut ? value.text : options.tail ? value.text.slice(-preview) : value.text.slice(0, preview);
+  setText(body, cut && options.tail ? `…${shown}` : shown);
   const hiddenHere = value.text.length - shown.length;
   const notStored = value.length - value.text.length;
   let more = box.querySelector<HTMLElement>(':scope > .text-more');
@@ -42,11 +50,11 @@ export function fillTextBlock(
     box.appendChild(more);
   }
   while (more.firstChild) more.removeChild(more.firstChild);
-  if (hiddenHere > 0 || (open && value.text.length > PREVIEW_CHARS)) {
+  if (hiddenHere > 0 || (open && value.text.length > preview)) {
     const toggle = el('button', {
       class: 'link-button',
       testid: 'show-more',
-      text: open ? 'Show less' : `Show more (${formatInt(hiddenHere)} more characters)`,
+      text: open ? 'Show less' : `Show ${options.tail ? 'all' : 'more'} (${formatInt(hiddenHere)} more characters)`,
     });
     toggle.type = 'button';
     toggle.addEventListener('click', () => {

@@ -24,7 +24,7 @@ import { Checks } from './lib/checks.mjs';
 import { CACHE, REPO, ensureE2eEnv } from './lib/env.mjs';
 import { runInHostSuite } from './lib/inHostTests.mjs';
 import { runJourney } from './lib/journey.mjs';
-import { installSignalHandlers, stopAll } from './lib/processes.mjs';
+import { installSignalHandlers, ourProcessGroups, stopAll } from './lib/processes.mjs';
 import { sh } from './lib/util.mjs';
 
 const args = process.argv.slice(2);
@@ -35,7 +35,10 @@ const givenVsix = opt('--vsix') && path.resolve(opt('--vsix'));
 
 const SCREENSHOTS = path.join(REPO, 'test', 'e2e', 'screenshots');
 const FIXTURE = path.join(REPO, 'test', 'e2e', 'fixtures', 'workspace');
-const RUN_DIR = path.join(CACHE, 'run');
+// One folder per run, so runs started at the same time (several people on one machine)
+// never share profiles, reports or the package under test.
+const RUNS = path.join(CACHE, 'runs');
+const RUN_DIR = path.join(RUNS, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
 const DEFAULT_VSIX = path.join(REPO, 'dist', 'dlpo-prompt-optimizer.vsix');
 
 const checks = new Checks();
@@ -59,20 +62,31 @@ function freshWorkspace() {
   return dir;
 }
 
-/** Processes of ours still alive: any code-server from this cache, any chromium child of ours. */
-function leftoverProcesses(env) {
+/** Processes of ours still alive: anything in a process group we created, any Chromium child of ours. */
+function leftoverProcesses() {
   const left = [];
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (state === 'Z') continue; // already dead, waiting to be reaped
-      if ((env && cmd.includes(env.codeServerEntry)) || (ppid === process.pid && /chrom/i.test(cmd))) left.push(`${pid} ${cmd.slice(0, 120)}`);
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      if (ourProcessGroups.has(Number(pgrp)) || (Number(ppid) === process.pid && /chrom/i.test(cmd))) left.push(`${pid} ${cmd.slice(0, 120)}`);
     } catch { /* the process went away while we looked */ }
   }
   return left;
+}
+
+/** Keeps the last few runs' folders (logs, reports) and removes older ones no live run uses. */
+function pruneOldRuns(keep = 4) {
+  if (!fs.existsSync(RUNS)) return;
+  const dirs = fs.readdirSync(RUNS).sort().reverse();
+  for (const d of dirs.slice(keep)) {
+    const pid = Number(d.split('-').pop());
+    let alive = false;
+    try { process.kill(pid, 0); alive = true; } catch { /* not running */ }
+    if (!alive) fs.rmSync(path.join(RUNS, d), { recursive: true, force: true });
+  }
 }
 
 // The README's screenshots come from this suite: with DLPO_E2E_UPDATE_DOCS_IMAGES=1 the
@@ -91,27 +105,32 @@ function copyDocsImages(shots) {
 
 let env;
 try {
-  fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
+  // Screenshots are per stage of the UI journey: start that folder afresh only when the
+  // journey runs (an in-host-only run replaces just its own in-host-*.png).
+  if (only !== 'in-host') fs.rmSync(SCREENSHOTS, { recursive: true, force: true });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  fs.rmSync(RUN_DIR, { recursive: true, force: true });
+  pruneOldRuns();
   fs.mkdirSync(RUN_DIR, { recursive: true });
 
   ({ env } = await checks.phase('set-up (scripts/e2e-setup.sh when the cache is missing)', () => ensureE2eEnv()));
 
-  let vsix = givenVsix;
-  if (!vsix) {
-    if (flag('--skip-build')) vsix = DEFAULT_VSIX;
-    else {
+  // The package under test is copied into this run's folder at once, so a build started
+  // elsewhere meanwhile cannot swap it out.
+  const vsix = path.join(RUN_DIR, 'dlpo-prompt-optimizer.vsix');
+  if (givenVsix) fs.copyFileSync(givenVsix, vsix);
+  else {
+    if (!flag('--skip-build')) {
       await checks.phase('build + package the extension (npm run package)', () => {
-        fs.rmSync(DEFAULT_VSIX, { force: true });
         sh('npm', ['run', '--silent', 'package'], { cwd: REPO });
       });
-      vsix = DEFAULT_VSIX;
     }
+    if (!fs.existsSync(DEFAULT_VSIX)) throw new Error(`no .vsix at ${DEFAULT_VSIX} (run npm run package)`);
+    fs.copyFileSync(DEFAULT_VSIX, vsix);
   }
-  if (!fs.existsSync(vsix)) throw new Error(`no .vsix at ${vsix}`);
-  if (!flag('--skip-build') || !fs.existsSync(path.join(REPO, 'out', 'extension-host', 'index.js'))) {
-    await checks.phase('build the extension-host tests (scripts/build-tests.mjs)', () => sh(process.execPath, [path.join(REPO, 'scripts', 'build-tests.mjs')], { cwd: REPO }));
+  const testsOut = path.join(RUN_DIR, 'extension-host-tests');
+  if (only !== 'ui') {
+    await checks.phase('build the extension-host tests (scripts/build-tests.mjs)', () =>
+      sh(process.execPath, [path.join(REPO, 'scripts', 'build-tests.mjs'), '--outdir', testsOut], { cwd: REPO }));
   }
 
   const browser = await checks.phase('launch chromium', () => launchBrowser(env));
@@ -121,7 +140,7 @@ try {
     for (const mode of modes) {
       const label = mode === 'vsix' ? 'the installed .vsix' : 'the extension folder (development path)';
       await checks.phase(`extension-host mocha suites against ${label}`, async () => {
-        const r = await runInHostSuite({ env, browser, mode, vsix, runDir: RUN_DIR, workspace: freshWorkspace(), screenshotsDir: SCREENSHOTS });
+        const r = await runInHostSuite({ env, browser, mode, vsix, testsOut, runDir: RUN_DIR, workspace: freshWorkspace(), screenshotsDir: SCREENSHOTS });
         checks.addMochaReport(`[in-host ${mode}]`, r.report);
         console.log(`    exit code ${r.code}; ${r.report.passes.length} passing, ${r.report.failures.length} failing, ${r.report.pending.length} pending (VS Code ${r.report.host.vscodeVersion}); console: ${r.consoleFile}`);
         if (r.code !== 0 && r.report.failures.length === 0) {
@@ -142,7 +161,7 @@ try {
 } finally {
   await stopAll();
   for (const d of tempDirs) if (process.env.DLPO_E2E_KEEP !== '1') fs.rmSync(d, { recursive: true, force: true });
-  const left = leftoverProcesses(env);
+  const left = leftoverProcesses();
   if (left.length) checks.results.push({ name: 'no process left behind', status: 'failed', ms: 0, detail: left.join('\n') });
   const shots = fs.existsSync(SCREENSHOTS) ? fs.readdirSync(SCREENSHOTS).filter((f) => f.endsWith('.png')).sort() : [];
   if (process.env.DLPO_E2E_UPDATE_DOCS_IMAGES === '1') copyDocsImages(shots);

@@ -12,7 +12,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { mergeConfigOrThrow } from '../../src/core/config/mergeConfig';
 import { diffSentences } from '../../src/core/prompt/sentenceDiff';
+import { readJournal } from '../../src/core/run/journal';
+import { startRun } from '../../src/core/run/runner';
 import { parseRunEvent, type RunEvent } from '../../src/core/run/events';
 import type { CandidateForReview, ReviewDecision, TsaAdvice } from '../../src/core/run/runTypes';
 import { registerReviewCommands } from '../../src/extension/commands/review';
@@ -21,6 +24,7 @@ import { restoreVersionText, versionPicks } from '../../src/extension/review/res
 import { reviewCenterFor, type ConflictChoice, type ReviewCenter, type ReviewMode } from '../../src/extension/review/reviewCenter';
 import type { ReviewHost } from '../../src/extension/review/reviewHost';
 import type { RunSession, RunStatus } from '../../src/extension/run/runSession';
+import { TrackedRunSession } from '../../src/extension/run/trackedRunSession';
 import { EXTENSION_ID } from './testEnv';
 
 const PREFIX = 'dlpoReviewTest.';
@@ -404,6 +408,18 @@ describe('candidate review in the editor (real extension host)', function () {
     assert.equal(vscode.window.tabGroups.all.some((g) => g.tabs.length > 0), false, 'no editor was opened');
   });
 
+  it('stopping the run while a candidate waits ends the wait, clears the diff and writes nothing', async () => {
+    const t = await setUp('manual');
+    const decision = t.review(candidateFor(t.runId, 10, BODY, 'Be terse. Answer with a number.'));
+    await until('drawn', () => center.renderedFor(t.uri));
+    t.abort.abort();
+    await assert.rejects(decision, (e: Error) => e.name === 'AbortError');
+    assert.equal(center.pending(t.runId), undefined);
+    await until('decorations cleared', () => !center.renderedFor(t.uri));
+    assert.equal(t.editor.document.getText(), FILE_TEXT);
+    assert.equal(t.editor.document.isDirty, false);
+  });
+
   it('switching the review mode during a run settles the pending candidate the new way', async () => {
     const t = await setUp('manual');
     const events: string[] = [];
@@ -462,5 +478,127 @@ describe('candidate review in the editor (real extension host)', function () {
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
     await until('undo of the restore', () => doc.getText() === `${FRONT_MATTER}${after}\n`);
+  });
+});
+
+describe('candidate review on a real run (trainer + offline simulator, real extension host)', function () {
+  this.timeout(120_000);
+  let host: ReviewHost & { dispose(): void };
+  let center: ReviewCenter;
+  let dir: string;
+
+  before(() => {
+    const disposables: vscode.Disposable[] = [];
+    host = {
+      extensionContext: { extensionUri: extensionUri() },
+      output: vscode.window.createOutputChannel('DLPO review test (runs)', { log: true }),
+      registerCommand: (name, fn) => disposables.push(vscode.commands.registerCommand(`dlpoReviewRunTest.${name}`, fn)),
+      pushCleanup: (d) => disposables.push(d),
+      dispose: () => {
+        for (const d of disposables.reverse()) d.dispose();
+      },
+    };
+    center = reviewCenterFor(host, {
+      names: { commandPrefix: 'dlpoReviewRunTest.', contextKey: 'dlpoReviewRunTest.pending', anyPendingContextKey: 'dlpoReviewRunTest.any', scheme: 'dlpo-candidate-run-test' },
+      askOnConflict: async () => undefined,
+    });
+    registerReviewCommands(host);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlpo-review-run-'));
+    // A small word-problem dataset; the simulator answers from the gold answers with
+    // prompt-dependent mistakes, so candidates are scored and TSA has real decisions to make.
+    const items = Array.from({ length: 19 }, (_, i) => {
+      const a = (i * 7 + 12) % 60;
+      const b = (i * 13 + 5) % 45;
+      return JSON.stringify({ question: `Tom has ${a} apples and buys ${b} more. How many apples does he have now?`, answer: String(a + b) });
+    });
+    fs.writeFileSync(path.join(dir, 'apples.jsonl'), items.join('\n') + '\n');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    host.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function realRun(mode: ReviewMode, name: string, onPending?: (runId: string, step: number, nth: number) => Promise<void>) {
+    const promptFile = path.join(dir, `${name}.prompt.md`);
+    const original = '---\nname: apples\nmodel: gpt-4o-mini  \n---\n\nYou are a helpful assistant. Solve the math word problem.\n';
+    fs.writeFileSync(promptFile, original);
+    const uri = vscode.Uri.file(promptFile);
+    const editor = await vscode.window.showTextDocument(uri);
+    const config = mergeConfigOrThrow([
+      {
+        source: 'test',
+        values: { promptFile, data: { source: path.join(dir, 'apples.jsonl'), trainSize: 9, valSize: 5, testSize: 5 }, batchSize: 3, preset: 'best', seed: 7 },
+      },
+    ]);
+    const runsDir = path.join(dir, `runs-${name}`);
+    let session: TrackedRunSession | undefined;
+    let reviewer: EditorReviewer | undefined;
+    let fileEdits = 0;
+    let pendings = 0;
+    const subscriptions = [
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === uri.toString() && e.contentChanges.length > 0) fileEdits++;
+      }),
+      center.onDidChangeReview((e) => {
+        if (e.kind === 'pending' && onPending) void onPending(e.runId, e.step!, pendings++);
+      }),
+    ];
+    try {
+      const result = await startRun({
+        config,
+        runsDir,
+        onEvent: (e) => {
+          if (e.type === 'run-start' && !session) {
+            session = new TrackedRunSession(e.runId, path.join(runsDir, e.runId), uri, 'running');
+            reviewer = new EditorReviewer(center, session, mode);
+          }
+          session?.push(e);
+        },
+        reviewer: { review: (c, signal) => reviewer!.review(c, signal) },
+      });
+      const events = readJournal(path.join(result.runDir, 'events.jsonl')).events;
+      return { result, events, editor, original, fileEdits, session: session! };
+    } finally {
+      for (const d of subscriptions) d.dispose();
+      reviewer?.dispose();
+    }
+  }
+
+  it('tsa mode writes exactly the candidates TSA accepted in the run’s journal, and the file ends at the run’s final prompt', async () => {
+    const { result, events, editor, original, fileEdits } = await realRun('tsa', 'tsa');
+    assert.equal(result.done.stoppedBy, 'completed');
+    const candidates = events.filter((e) => e.type === 'candidate');
+    const tsa = new Map(events.flatMap((e) => (e.type === 'tsa-decision' ? [[e.step, e.accepted] as const] : [])));
+    const reviews = events.filter((e) => e.type === 'review');
+    assert.ok(candidates.length >= 2, `the run proposed ${candidates.length} candidates`);
+    assert.equal(reviews.length, candidates.length);
+    for (const r of reviews) {
+      assert.equal(r.type === 'review' && r.by, 'tsa');
+      assert.equal(r.type === 'review' && r.accepted, tsa.get(r.step), `step ${r.step}: the decision is TSA's`);
+    }
+    const applied = candidates.filter((c) => c.type === 'candidate' && tsa.get(c.step) && c.after !== c.before);
+    assert.equal(fileEdits, applied.length, 'one edit per accepted candidate');
+    const frontMatter = original.slice(0, original.indexOf('You are'));
+    assert.equal(editor.document.getText(), `${frontMatter}${result.done.finalPrompt}\n`);
+  });
+
+  it('manual mode waits for each decision and the journal records exactly what the user chose', async () => {
+    const choices: boolean[] = [];
+    const { result, events, editor, original } = await realRun('manual', 'manual', async (runId, _step, nth) => {
+      const accept = nth % 2 === 0;
+      choices.push(accept);
+      await vscode.commands.executeCommand(`dlpoReviewRunTest.${accept ? 'acceptCandidate' : 'rejectCandidate'}`, { runId });
+    });
+    assert.equal(result.done.stoppedBy, 'completed');
+    const reviews = events.filter((e) => e.type === 'review');
+    assert.ok(reviews.length >= 2);
+    assert.deepEqual(
+      reviews.map((r) => r.type === 'review' && [r.by, r.accepted]),
+      choices.map((c) => ['user', c]),
+    );
+    const frontMatter = original.slice(0, original.indexOf('You are'));
+    assert.equal(editor.document.getText(), `${frontMatter}${result.done.finalPrompt}\n`);
   });
 });

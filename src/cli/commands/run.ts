@@ -258,7 +258,10 @@ export const runCommand: CliCommand = {
           err(`The run failed: ${result.done.message}`);
           return EXIT.failed;
         default:
-          if (result.done.stoppedBy.startsWith('budget-')) err(`${result.done.message} Raise the cap and continue with: dlpo run --resume ${result.runDir} --max-…`);
+          if (result.done.stoppedBy.startsWith('budget-')) {
+            const flag = { 'budget-calls': '--max-calls N', 'budget-tokens': '--max-tokens N', 'budget-cost': '--max-cost USD', 'budget-time': '--max-time SEC' }[result.done.stoppedBy as string];
+            err(`${report.stopMessage} To continue, raise the cap and resume: dlpo run --resume ${result.runDir} ${flag ?? ''}`.trimEnd());
+          }
           return EXIT.ok;
       }
     } catch (e) {

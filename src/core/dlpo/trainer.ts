@@ -157,6 +157,18 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
     onDelta: (part, text) => emit({ type: 'gradient-delta', step: currentStep, part, text }),
   };
   const score = (split: Split, prompt: string) => scoreSplit(scorer, work, split, prompt);
+  /**
+   * Validation and training scores of one prompt are independent, so they run together
+   * (one round of calls, not two). The memo entries are then put back in a fixed order
+   * (val, then train) so the checkpointed state does not depend on which finished first.
+   */
+  const scoreValAndTrain = async (prompt: string, withTrain: boolean) => {
+    const memoBefore = work.scores.length;
+    const [val, trainScore] = await Promise.all([score('val', prompt), withTrain ? score('train', prompt) : Promise.resolve(null)]);
+    const added = work.scores.splice(memoBefore);
+    work.scores.push(...added.filter((e) => e.split === 'val'), ...added.filter((e) => e.split !== 'val'));
+    return { val, trainScore };
+  };
   const checkAbort = () => {
     if (signal.aborted) throw new StopSignal('cancelled');
   };
@@ -173,9 +185,8 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
     if (!input.state) {
       // Step 0: the initial prompt's scores (the best prompt may be the initial one).
       checkAbort();
-      const val = await score('val', work.prompt);
       const needStartTrain = needTrainEachStep || (tsaOpts !== null && tsaOpts.initialScore === 'start');
-      const trainScore = needStartTrain ? await score('train', work.prompt) : null;
+      const { val, trainScore } = await scoreValAndTrain(work.prompt, needStartTrain);
       work.startScores = { val: val?.score ?? null, train: trainScore?.score ?? null };
       // Without a validation split the best prompt is chosen on train (documented in docs/method.md).
       work.best = { prompt: work.prompt, score: (val ?? trainScore)?.score ?? null, step: 0 };
@@ -287,8 +298,7 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
       }
 
       // Evaluation of the prompt the next step starts from.
-      const val = await score('val', work.prompt);
-      const trainScore = needTrainEachStep ? await score('train', work.prompt) : null;
+      const { val, trainScore } = await scoreValAndTrain(work.prompt, needTrainEachStep);
       if (val) emit({ type: 'eval', step, split: 'val', score: val.score, n: val.n, prompt: 'current' });
       if (trainScore) emit({ type: 'eval', step, split: 'train', score: trainScore.score, n: trainScore.n, prompt: 'current' });
       if (tclOpts && trainScore) {
@@ -337,7 +347,7 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
     const by = e instanceof StopSignal ? e.stoppedBy : stoppedByOf(e, signal);
     if (by) {
       stoppedBy = by;
-      stopMessage = by === 'cancelled' ? 'The run was cancelled.' : `Budget reached: ${errorMessage(e).message}`;
+      stopMessage = by === 'cancelled' ? 'The run was cancelled.' : errorMessage(e).message;
     } else {
       stoppedBy = 'error';
       const err = errorMessage(e);
@@ -375,7 +385,7 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
           if (stop) {
             // Budget or cancel during the final scoring: report it, keep what is known.
             by = stop;
-            message = `${stop === 'cancelled' ? 'Cancelled' : 'Budget reached'} during the final scoring: ${err.message}`;
+            message = stop === 'cancelled' ? `Cancelled during the final scoring: ${err.message}` : `${err.message} (during the final scoring)`;
             canScore = false;
           } else {
             input.emit({ type: 'error', message: `Final ${split} scoring failed: ${err.message}`, kind: err.kind, fatal: false });

@@ -27,6 +27,8 @@ export const ExperimentConfigSchema = z.object({
   batchSize: z.number().int().min(1).optional(),
   epochs: z.number().int().min(1).optional(),
   steps: z.number().int().min(1).optional(),
+  /** Early stopping: stop a run when validation has not improved for this many steps. */
+  patience: z.number().int().min(1).optional(),
 });
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 

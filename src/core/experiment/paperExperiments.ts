@@ -1,4 +1,5 @@
-import type { ExperimentConfig } from './experimentSpec';
+import type { ExperimentConfig, ExperimentSpec, ExperimentSpecInput } from './experimentSpec';
+import { ExperimentSpecSchema } from './experimentSpec';
 
 /**
  * The paper's experiment tables as ready-made configuration lists. They run against any
@@ -40,3 +41,20 @@ export const PAPER_EXPERIMENTS = {
 
 export type PaperExperimentName = keyof typeof PAPER_EXPERIMENTS;
 export const PAPER_EXPERIMENT_NAMES = Object.keys(PAPER_EXPERIMENTS) as PaperExperimentName[];
+
+export function isPaperExperiment(name: string): name is PaperExperimentName {
+  return (PAPER_EXPERIMENT_NAMES as string[]).includes(name);
+}
+
+/**
+ * A paper table as an experiment on the user's prompt and data. `base` carries what the
+ * user sets for every configuration (sizes of the run, steps); a configuration's own
+ * setting (the batch table's batch size) wins over it.
+ */
+export function paperExperimentSpec(
+  name: PaperExperimentName,
+  input: Omit<ExperimentSpecInput, 'configs' | 'name' | 'baseline'>,
+): ExperimentSpec {
+  const paper = PAPER_EXPERIMENTS[name];
+  return ExperimentSpecSchema.parse({ ...input, name, baseline: paper.baseline, configs: paper.configs });
+}

@@ -87,9 +87,10 @@ export function buildReport(events: readonly RunEvent[]): RunReport {
     sizes: start.sizes,
     steps: done.steps,
     totalSteps: start.totalSteps,
-    acceptedSteps: reviews.filter((r) => r.accepted).length,
-    rejectedSteps: reviews.filter((r) => !r.accepted).length,
-    skippedSteps: events.filter((e) => e.type === 'update-skipped').length,
+    // Only committed steps count: a step interrupted by a cap or Ctrl-C was not kept.
+    acceptedSteps: reviews.filter((r) => r.step <= done.steps && r.accepted).length,
+    rejectedSteps: reviews.filter((r) => r.step <= done.steps && !r.accepted).length,
+    skippedSteps: events.filter((e) => e.type === 'update-skipped' && e.step <= done.steps).length,
     bestStep: done.bestStep,
     scores: done.scores,
     usage: done.usage,

@@ -82,7 +82,9 @@ export function answerForward(messages: readonly ChatMessage[], seed: number, an
   if (analysis.present.includes('check-arithmetic')) lines.push(correct ? 'Check: the arithmetic is consistent.' : 'Check: done.');
   if (!found) lines.push('(offline simulator: this question is not in its answer key, so it cannot answer it correctly)');
   // The answer line follows the format only when someone asked for it, as a real model would.
-  const askedForFormat = /answer:/i.test(messages.map((m) => m.content).join('\n'));
-  lines.push(askedForFormat ? `Answer: ${finalValue}` : `So the result is ${finalValue}.`);
+  const request = messages.map((m) => m.content).join('\n');
+  if (/\\boxed/.test(request)) lines.push(`The final answer is \\boxed{${finalValue}}.`);
+  else if (/answer:/i.test(request)) lines.push(`Answer: ${finalValue}`);
+  else lines.push(`So the result is ${finalValue}.`);
   return { text: lines.join('\n'), correct, quality: analysis.quality, difficulty };
 }

@@ -36,6 +36,7 @@ export interface DlpoSettings {
 
 /** The defaults of package.json's `contributes.configuration`, for tests and for code outside VS Code. */
 export const DEFAULT_SETTINGS: DlpoSettings = {
+  azureApiVersion: '2024-10-21',
   preset: 'best',
   techniques: {},
   batchSize: 5,

@@ -18,6 +18,7 @@ export class PendingReview {
     readonly session: RunSession,
     readonly candidate: CandidateForReview,
     private readonly settle: (decision: ReviewDecision) => void,
+    private readonly fail: (error: Error) => void = () => {},
     readonly receivedAt: Date = new Date(),
   ) {
     // The review compares with `\n` line endings (see regionText.ts).
@@ -55,8 +56,10 @@ export class PendingReview {
     return true;
   }
 
-  /** Marks it settled without a decision (the run was stopped). */
-  abandon(): void {
+  /** Ends it without a decision (the run was stopped, or the review closed): the trainer's wait rejects. */
+  abandon(error: Error): void {
+    if (this.settled) return;
     this.settled = true;
+    this.fail(error);
   }
 }

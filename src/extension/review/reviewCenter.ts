@@ -63,6 +63,12 @@ export function reviewCenterFor(host: ReviewHost, options?: ReviewCenterOptions)
   return center;
 }
 
+function closedError(): Error {
+  const err = new Error('The editor review closed while a candidate waited.');
+  err.name = 'AbortError';
+  return err;
+}
+
 function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error) return reason;
@@ -145,7 +151,7 @@ export class ReviewCenter implements vscode.Disposable {
       if (this.modes.get(session.runId) === control) this.modes.delete(session.runId);
       const p = this.pendings.get(session.runId);
       if (p) {
-        p.abandon();
+        p.abandon(closedError());
         this.drop(p);
       }
     });
@@ -178,7 +184,7 @@ export class ReviewCenter implements vscode.Disposable {
     this.knownSessions.set(session.runId, session);
     const previous = this.pendings.get(session.runId);
     if (previous) {
-      previous.abandon();
+      previous.abandon(closedError());
       this.drop(previous);
     }
     let resolveDecision!: (d: ReviewDecision) => void;
@@ -189,20 +195,26 @@ export class ReviewCenter implements vscode.Disposable {
     });
     const onAbort = () => {
       if (pending.isSettled) return;
-      pending.abandon();
+      pending.abandon(abortError(signal));
       this.drop(pending);
-      rejectDecision(abortError(signal));
     };
-    const pending: PendingReview = new PendingReview(session, candidate, (d) => {
-      signal.removeEventListener('abort', onAbort);
-      this.recordDecisionTime(pending);
-      this.drop(pending);
-      resolveDecision(d);
-      this.changeEmitter.fire({ runId: session.runId, kind: 'decided', step: candidate.step, decision: d });
-    });
+    const pending: PendingReview = new PendingReview(
+      session,
+      candidate,
+      (d) => {
+        signal.removeEventListener('abort', onAbort);
+        this.recordDecisionTime(pending);
+        this.drop(pending);
+        resolveDecision(d);
+        this.changeEmitter.fire({ runId: session.runId, kind: 'decided', step: candidate.step, decision: d });
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        rejectDecision(error);
+      },
+    );
     if (signal.aborted) {
-      pending.abandon();
-      rejectDecision(abortError(signal));
+      pending.abandon(abortError(signal));
       return { pending, decision };
     }
     signal.addEventListener('abort', onAbort, { once: true });
@@ -535,7 +547,7 @@ export class ReviewCenter implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const p of this.pendings.values()) p.abandon();
+    for (const p of this.pendings.values()) p.abandon(closedError());
     this.pendings.clear();
     this.waiting.clear();
     for (const d of this.disposables) d.dispose();

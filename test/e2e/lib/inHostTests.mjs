@@ -12,25 +12,22 @@ import { createProfile, installVsix, startCodeServer, workbenchUrl } from './cod
 import { REPO } from './env.mjs';
 import { stopGroup } from './processes.mjs';
 import { readJson, withTimeout, writeFile } from './util.mjs';
-import { screenshot } from './workbench.mjs';
 
-const TESTS_OUT = path.join(REPO, 'out', 'extension-host');
-
-function companionExtension(dir) {
+function companionExtension(dir, testsOut) {
   fs.rmSync(dir, { recursive: true, force: true });
   writeFile(path.join(dir, 'package.json'), {
     name: 'dlpo-e2e-tests-host', publisher: 'dlpo-e2e', version: '0.0.0',
     description: 'Carries the extension-host tests; contributes nothing, has no main.',
     engines: { vscode: '^1.100.0' },
   });
-  fs.cpSync(TESTS_OUT, path.join(dir, 'out'), { recursive: true });
+  fs.cpSync(testsOut, path.join(dir, 'out'), { recursive: true });
   return { devPath: dir, testsDir: path.join(dir, 'out') };
 }
 
 /**
  * @returns {Promise<{code:number, report:object, consoleFile:string}>}
  */
-export async function runInHostSuite({ env, browser, mode, vsix, runDir, workspace, screenshotsDir, timeoutMs = 180_000 }) {
+export async function runInHostSuite({ env, browser, mode, vsix, testsOut, runDir, workspace, screenshotsDir, timeoutMs = 180_000 }) {
   const root = path.join(runDir, `in-host-${mode}`);
   const profile = createProfile(path.join(root, 'profile'));
   const reportFile = path.join(root, 'report.json');
@@ -38,11 +35,12 @@ export async function runInHostSuite({ env, browser, mode, vsix, runDir, workspa
   let devPath, testsDir, expectExtensionUnder;
   if (mode === 'vsix') {
     installVsix(env, profile, vsix);
-    ({ devPath, testsDir } = companionExtension(path.join(root, 'companion')));
+    ({ devPath, testsDir } = companionExtension(path.join(root, 'companion'), testsOut));
     expectExtensionUnder = profile.extensionsDir;
   } else {
     devPath = REPO;
-    testsDir = TESTS_OUT;
+    testsDir = path.join(root, 'tests');
+    fs.cpSync(testsOut, testsDir, { recursive: true });
     expectExtensionUnder = REPO;
   }
   writeFile(path.join(testsDir, 'runner-config.json'), {
@@ -55,7 +53,7 @@ export async function runInHostSuite({ env, browser, mode, vsix, runDir, workspa
   try {
     await openWorkbench(page, workbenchUrl(server, { developmentPath: devPath, testsPath: path.join(testsDir, 'index.js') }));
     const code = await withTimeout(automationExit, timeoutMs, `the extension host to finish the ${mode} test run (codeAutomationExit)`);
-    await screenshot(page, screenshotsDir, `in-host-${mode}`).catch(() => {});
+    await page.screenshot({ path: path.join(screenshotsDir, `in-host-${mode}.png`) }).catch(() => {});
     if (!fs.existsSync(reportFile)) throw new Error(`exit code ${code} but no report at ${reportFile}; page console: ${consoleFile}`);
     return { code, report: readJson(reportFile), consoleFile };
   } finally {

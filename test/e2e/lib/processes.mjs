@@ -7,6 +7,8 @@ import { sleep } from './util.mjs';
 
 const started = [];
 const cleanups = [];
+/** Every process group this run created, alive or not: what leftover checks look for. */
+export const ourProcessGroups = new Set();
 
 /** Spawns `cmd` detached in its own process group, output appended to `logFile`. */
 export function spawnGroup(name, cmd, args, { cwd, env, logFile, tmpDir }) {
@@ -15,6 +17,7 @@ export function spawnGroup(name, cmd, args, { cwd, env, logFile, tmpDir }) {
   fs.closeSync(out);
   const entry = { name, child, tmpDir };
   started.push(entry);
+  ourProcessGroups.add(child.pid);
   return entry;
 }
 

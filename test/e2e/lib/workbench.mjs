@@ -67,19 +67,23 @@ export async function waitForQuickPick(page, kind, { timeoutMs = 20_000 } = {}) 
   }, { timeoutMs });
 }
 
-/** Chooses the first row of the visible quick pick whose label matches `item`. */
+/**
+ * Chooses the first row of the visible quick pick whose label (codicons stripped) matches
+ * `item`; failing that, the first whose whole accessible text (label, description,
+ * detail) does.
+ */
 export async function pickQuickPickItem(page, item) {
   const rows = page.locator(QUICK_ROWS);
-  const n = await rows.count();
-  for (let i = 0; i < n; i++) {
-    const label = (await rows.nth(i).getAttribute('aria-label')) || (await rows.nth(i).textContent()) || '';
-    if (item instanceof RegExp ? item.test(label) : label.includes(item)) {
-      await rows.nth(i).click();
-      return label.trim();
-    }
-  }
-  const qp = await readQuickPick(page);
-  throw new Error(`no quick pick row matches ${item}; rows: ${JSON.stringify(qp?.rows ?? [])}`);
+  const texts = await rows.evaluateAll((els) => els.map((e) => ({
+    label: (e.querySelector('.label-name')?.textContent || '').replace(/\s+/g, ' ').trim(),
+    full: (e.getAttribute('aria-label') || e.textContent || '').trim(),
+  })));
+  const test = (t) => (item instanceof RegExp ? item.test(t) : t.includes(item));
+  let i = texts.findIndex((t) => test(t.label));
+  if (i < 0) i = texts.findIndex((t) => test(t.full));
+  if (i < 0) throw new Error(`no quick pick row matches ${item}; rows: ${JSON.stringify(texts.map((t) => t.full))}`);
+  await rows.nth(i).click();
+  return texts[i].full;
 }
 
 /** Text of the visible notification toasts. */

@@ -201,3 +201,23 @@ describe('offline simulator: the trainer’s real requests', () => {
     assert.match((await model.complete({ messages: critiqueRequest(WEAK, ok) })).text, /correct and clearly derived/);
   });
 });
+
+describe('offline simulator: answer formats', () => {
+  it('answers in \\boxed{} when the request asks for it, and picks another option for multiple choice', async () => {
+    const key = answerKeyFromExamples([
+      { input: 'Compute x.', gold: '\\frac{1}{2}' },
+      { input: 'Which one? (A) a (B) b', gold: '(B)' },
+    ]);
+    const model = createSimulatorModel({ seed: 1, role: 'forward', answerKey: key });
+    const boxed = await model.complete({ messages: [{ role: 'system', content: STRONG }, { role: 'user', content: 'Compute x.\nPut the final answer in \\boxed{}.' }] });
+    assert.match(boxed.text, /\\boxed\{[^}]*\}/);
+    // The bare prompt is wrong on most questions; a wrong multiple-choice answer is another letter.
+    const answers = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) {
+      const m = createSimulatorModel({ seed, role: 'forward', answerKey: key });
+      const r = await m.complete({ messages: [{ role: 'system', content: 'Answer.' }, { role: 'user', content: 'Which one? (A) a (B) b\nAnswer: (X)' }] });
+      answers.add(/Answer: (\S+)$/.exec(r.text)![1]);
+    }
+    assert.ok(answers.has('(B)') && [...answers].some((a) => a !== '(B)' && /^\([A-E]\)$/.test(a)), [...answers].join(' '));
+  });
+});

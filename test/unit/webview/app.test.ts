@@ -159,6 +159,12 @@ describe('webview: run panel app', () => {
     frames.splice(0).forEach((f) => f());
     assert.equal(block(), node, 'the same element is updated, not rebuilt');
     assert.match(q('[data-testid="badge-streaming"]')!.textContent!, /writing/);
+    // Past the preview length, a live stream shows its newest tokens, not its start.
+    app.receive({ type: 'events', fromSeq: events.length + 201, events: [{ type: 'gradient-delta', step: 1, part: 'critique', text: `${'y'.repeat(12_000)} NEWEST` }] });
+    frames.splice(0).forEach((f) => f());
+    const shown = block()!.querySelector('.text-body')!.textContent!;
+    assert.ok(shown.startsWith('…') && shown.endsWith(' NEWEST'), 'tail preview');
+    assert.match(block()!.textContent!, /Show all \([\d,]+ more characters\)/);
   });
 
   it('shows accept/reject for a candidate waiting for review and sends the commands with the step', async () => {
