@@ -410,10 +410,14 @@ describe('candidate review in the editor (real extension host)', function () {
 
   it('stopping the run while a candidate waits ends the wait, clears the diff and writes nothing', async () => {
     const t = await setUp('manual');
+    const kinds: string[] = [];
+    const listening = center.onDidChangeReview((e) => kinds.push(e.kind));
     const decision = t.review(candidateFor(t.runId, 10, BODY, 'Be terse. Answer with a number.'));
     await until('drawn', () => center.renderedFor(t.uri));
     t.abort.abort();
     await assert.rejects(decision, (e: Error) => e.name === 'AbortError');
+    listening.dispose();
+    assert.deepEqual(kinds, ['pending', 'cancelled'], 'the panel hears that the wait ended');
     assert.equal(center.pending(t.runId), undefined);
     await until('decorations cleared', () => !center.renderedFor(t.uri));
     assert.equal(t.editor.document.getText(), FILE_TEXT);

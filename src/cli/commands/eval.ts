@@ -177,10 +177,11 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
   if (examples.length === 0) throw new UsageError(`The ${split} split of ${task.id} is empty; choose another --split or larger split sizes.`);
   checkBinding(doc, examples, task);
 
+  const dataName = path.isAbsolute(task.id) ? path.relative(io.cwd, task.id) || task.id : task.id;
   const simulator = isSimulatorModel(models.forward.base);
   if (simulator) (models.forward.base as SimulatorModel).setAnswerKey(answerKeyFromExamples([...task.train, ...task.val, ...task.test]));
   const forwardLabel = simulator ? `${SIMULATOR_LABEL} (not a real model)` : models.forward.label;
-  if (!model.quiet) io.stderr.write(`Scoring ${examples.length} ${split} examples of ${task.id} with ${forwardLabel}, metric ${task.metric.name}…\n`);
+  if (!model.quiet) io.stderr.write(`Scoring ${examples.length} ${split} examples of ${dataName} with ${forwardLabel}, metric ${task.metric.name}…\n`);
 
   const evaluation = await evaluatePrompt({
     promptText: doc.body,
@@ -208,7 +209,7 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${JSON.stringify({ accuracy: evaluation.accuracy, n: evaluation.n, correct: evaluation.correct, failures: failures.map(failureJson), usage })}\n`);
   } else {
     const out: string[] = [];
-    out.push(`${simulator ? '[offline simulator] ' : ''}accuracy ${percent(evaluation.accuracy)} (${evaluation.correct}/${evaluation.n}) on the ${split} split of ${task.id}, metric ${task.metric.name}`);
+    out.push(`${simulator ? '[offline simulator] ' : ''}accuracy ${percent(evaluation.accuracy)} (${evaluation.correct}/${evaluation.n}) on the ${split} split of ${dataName}, metric ${task.metric.name}`);
     const shown = failures.slice(0, 20);
     if (shown.length) out.push(`failures (${failures.length}${failures.length > shown.length ? `, first ${shown.length} shown` : ''}):`);
     for (const f of shown) out.push(`  ${f.id}: ${f.reason}  —  ${oneLine(f.input, 60)}`);

@@ -212,7 +212,7 @@ function pct(x: number | null | undefined): string {
 }
 
 /** The `--json` object: `{experimentDir, table: [{config, runs, val, test, calls, tokens, costUsd}]}` and more. */
-export function experimentJson(results: ExperimentResults, outcome: { stoppedBy: string; message: string }): unknown {
+export function experimentJson(results: ExperimentResults, outcome: { stoppedBy: string; message: string; skipped?: string[]; resumed?: string[]; started?: string[] }): unknown {
   return {
     experimentDir: results.experimentDir,
     name: results.name,
@@ -239,6 +239,7 @@ export function experimentJson(results: ExperimentResults, outcome: { stoppedBy:
       comparison: r.comparison ?? null,
     })),
     runs: results.runs,
+    session: { skipped: outcome.skipped ?? [], resumed: outcome.resumed ?? [], started: outcome.started ?? [] },
   };
 }
 

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { DatasetError } from './datasetError';
 import type { LoadedDataset } from './datasetRows';
 import { readTextFile, stripBom } from './inputFile';
@@ -7,6 +6,7 @@ import { parseCsv } from './parseCsv';
 import { parseJsonArray, recordsFromValue } from './parseJsonArray';
 import { parseJsonl } from './parseJsonl';
 import { isPromptfooTests, promptfooTestsToDataset } from './parsePromptfooTests';
+import { parseYamlSafely } from './safeYaml';
 
 /**
  * Parses dataset text by file name: `.jsonl`/`.ndjson`, `.json` (array, `{examples: []}` or
@@ -31,13 +31,9 @@ export function parseDatasetText(rawText: string, file: string): LoadedDataset {
       return parseCsv(text, file, { delimiter: '\t' });
     case '.yaml':
     case '.yml': {
-      let value: unknown;
-      try {
-        value = parseYaml(text, { maxAliasCount: 100 });
-      } catch (e) {
-        const pos = (e as { linePos?: { line: number }[] }).linePos?.[0];
-        throw new DatasetError(`not valid YAML: ${(e as Error).message.split('\n')[0]}`, { file, line: pos?.line });
-      }
+      const parsed = parseYamlSafely(text);
+      if (!parsed.ok) throw new DatasetError(`not valid YAML: ${parsed.message}`, { file, line: text.slice(0, parsed.offset).split('\n').length });
+      const value = parsed.value;
       return isPromptfooTests(value) ? promptfooTestsToDataset(value, file) : recordsFromValue(value, file, 'json');
     }
     default: {

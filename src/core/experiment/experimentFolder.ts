@@ -71,18 +71,25 @@ const MAY_CHANGE = ['seeds', 'budget', 'parallelRuns', 'maxConcurrency'] as cons
  */
 export function checkCompatible(saved: ExperimentSpec, next: ExperimentSpec): void {
   const strip = (s: ExperimentSpec) => {
-    const copy: Record<string, unknown> = { ...s };
+    // Compared as saved: through JSON and the schema, so defaults and key order do not count.
+    const copy: Record<string, unknown> = { ...ExperimentSpecSchema.parse(JSON.parse(JSON.stringify(s))) };
     for (const k of MAY_CHANGE) delete copy[k];
     return copy;
   };
   const a = strip(saved);
   const b = strip(next);
-  const differ = Object.keys({ ...a, ...b }).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  const differ = Object.keys({ ...a, ...b }).filter((k) => canonical(a[k]) !== canonical(b[k]));
   if (differ.length) {
     throw new ExperimentFolderError(
       `The experiment in this folder was defined differently (${differ.join(', ')} changed). Only ${MAY_CHANGE.join(', ')} may change when resuming or extending; start a new experiment folder for anything else.`,
     );
   }
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => x.localeCompare(y))) : v,
+  );
 }
 
 export type RunFolderState =

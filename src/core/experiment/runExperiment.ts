@@ -9,6 +9,7 @@ import { ConcurrencyLimiter } from '../llm/limiter';
 import type { RunEvent, RunEventOf } from '../run/events';
 import { startRun } from '../run/runner';
 import type { ExperimentConfig, ExperimentSpec } from './experimentSpec';
+import { ExperimentSpecSchema } from './experimentSpec';
 import {
   addSpent,
   checkCompatible,
@@ -141,7 +142,8 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
   const signal = options.signal ?? new AbortController().signal;
   setMaxListeners(0, signal);
 
-  const spec = options.spec;
+  // As it will be saved and read back, so a resume compares like with like.
+  const spec = ExperimentSpecSchema.parse(JSON.parse(JSON.stringify(options.spec)));
   if (fs.existsSync(paths.spec)) {
     const saved = readExperimentSpec(dir);
     checkCompatible(saved, spec);

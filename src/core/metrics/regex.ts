@@ -30,7 +30,7 @@ export function regexMetric(options: { pattern?: string; flags?: string } = {}):
         try {
           re = new RegExp(example.gold, options.flags);
         } catch (e) {
-          return { score: 0, reason: `gold pattern /${brief(example.gold)}/ is invalid: ${(e as Error).message}` };
+          return { score: 0, reason: `gold pattern /${brief(example.gold)}/ is invalid: ${brief((e as Error).message, 60)}` };
         }
       }
       const m = re.exec(output.slice(0, MAX_MATCHED_CHARS));

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { parseYamlSafely } from '../data/safeYaml';
 import { lineAt, PromptParseError } from './promptParseError';
 import type { TextRange } from './promptDocument';
 
@@ -37,21 +37,14 @@ export function readFrontMatter(text: string, from: number, strict: boolean, fil
         if (!strict) return undefined;
         throw new PromptParseError(`the front matter is over ${MAX_FRONT_MATTER_CHARS / 1000} KB; keep prompt settings short`, lineAt(text, from), fileName);
       }
-      const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: false });
-      if (doc.errors.length > 0) {
+      const parsed = parseYamlSafely(yamlText);
+      if (!parsed.ok) {
         if (!strict) return undefined;
-        const err = doc.errors[0];
         // Clamp into the YAML: an unterminated construct is reported at its end, which is the closing fence.
-        const offset = Math.min(yamlStart + (err.pos?.[0] ?? 0), Math.max(yamlStart, lineStart - 1));
-        throw new PromptParseError(`invalid YAML front matter: ${err.message.split('\n')[0]}`, lineAt(text, offset), fileName);
+        const offset = Math.min(yamlStart + parsed.offset, Math.max(yamlStart, lineStart - 1));
+        throw new PromptParseError(`invalid YAML front matter: ${parsed.message}`, lineAt(text, offset), fileName);
       }
-      let data: unknown;
-      try {
-        data = doc.toJS({ maxAliasCount: 100 }) ?? {};
-      } catch (e) {
-        if (!strict) return undefined;
-        throw new PromptParseError(`invalid YAML front matter: ${(e as Error).message}`, lineAt(text, yamlStart), fileName);
-      }
+      const data = parsed.value ?? {};
       if (strict && (typeof data !== 'object' || Array.isArray(data))) {
         throw new PromptParseError('the front matter must be a YAML mapping (key: value lines)', lineAt(text, yamlStart), fileName);
       }

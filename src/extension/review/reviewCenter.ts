@@ -23,7 +23,8 @@ export type ConflictChoice = 'rebase' | 'discard' | 'mine';
 /** Fired whenever a review changes, so the panel and the editor show the same thing. */
 export interface ReviewChange {
   runId: string;
-  kind: 'pending' | 'updated' | 'decided' | 'mode';
+  /** `cancelled`: the run stopped (or the review closed) while the candidate waited. */
+  kind: 'pending' | 'updated' | 'decided' | 'cancelled' | 'mode';
   step?: number;
   decision?: ReviewDecision;
   mode?: ReviewMode;
@@ -211,6 +212,7 @@ export class ReviewCenter implements vscode.Disposable {
       (error) => {
         signal.removeEventListener('abort', onAbort);
         rejectDecision(error);
+        this.changeEmitter.fire({ runId: session.runId, kind: 'cancelled', step: candidate.step });
       },
     );
     if (signal.aborted) {
@@ -500,8 +502,8 @@ export class ReviewCenter implements vscode.Disposable {
     const tsa = p.candidate.tsa;
     const rebased = state.rebase?.kind === 'rebased' ? ' (carried over your edits)' : '';
     return [
-      lens('✓ Accept', 'acceptCandidate', `Apply step ${p.step}'s candidate${rebased} as one undoable edit (Ctrl+Alt+Enter)`),
-      lens('✗ Reject', 'rejectCandidate', `Keep the prompt as it is (Ctrl+Alt+Backspace)`),
+      lens('✓ Accept', 'acceptCandidate', `Apply step ${p.step}'s candidate${rebased} as one undoable edit (Ctrl/Cmd+Alt+Enter)`),
+      lens('✗ Reject', 'rejectCandidate', `Keep the prompt as it is (Ctrl/Cmd+Alt+Backspace)`),
       lens(`Let TSA decide (${tsaAdviceLabel(tsa)})`, 'letTsaDecide', tsa ? `TSA: ${tsaNumbers(tsa)}` : 'TSA is off for this run: the trainer would accept'),
       lens('Side by side', 'showCandidateDiff', 'Open the current prompt and the candidate in a diff editor'),
     ];
@@ -528,7 +530,7 @@ export class ReviewCenter implements vscode.Disposable {
     }
     const p = waiting[0];
     this.statusItem.text = `$(git-compare) DLPO: candidate waiting (step ${p.step})`;
-    this.statusItem.tooltip = `The run on ${path.basename(p.session.documentUri.fsPath)} waits for your review. Accept: Ctrl+Alt+Enter · Reject: Ctrl+Alt+Backspace`;
+    this.statusItem.tooltip = `The run on ${path.basename(p.session.documentUri.fsPath)} waits for your review. Accept: Ctrl/Cmd+Alt+Enter · Reject: Ctrl/Cmd+Alt+Backspace`;
     this.statusItem.command = { title: 'Review candidate', command: this.commandId('showPendingCandidate'), arguments: [{ runId: p.runId }] };
     this.statusItem.show();
   }

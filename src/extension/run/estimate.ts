@@ -90,7 +90,7 @@ export function stepsFor(trainSize: number, batchSize: number, epochs: number, s
 /** One line for the estimate prompt, e.g. `≈ 1,234 calls · 2.1M tokens · ≈ $0.42`. */
 export function formatEstimate(e: Estimate, simulator: boolean): string {
   const tokens = e.promptTokens + e.completionTokens;
-  const cost = simulator ? '$0 (offline simulator)' : e.costUsd === undefined ? 'cost unknown (no price for this model; set dlpo.prices)' : `≈ $${e.costUsd.toFixed(2)}`;
+  const cost = simulator ? '$0 (offline simulator)' : e.costUsd === undefined ? 'cost unknown (no price: set dlpo.prices)' : `≈ $${e.costUsd.toFixed(2)}`;
   return `≈ ${e.calls.toLocaleString('en-US')} calls (${e.forwardCalls.toLocaleString('en-US')} forward, ${e.backwardCalls.toLocaleString('en-US')} backward) · ≈ ${formatTokens(tokens)} tokens · ${cost}`;
 }
 

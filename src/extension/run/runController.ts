@@ -15,9 +15,7 @@ import { logLine } from './eventLog';
 import { ACTION_LABELS, doneOutcome, startFailureOutcome, type Outcome, type OutcomeAction } from './outcomeMessage';
 import { EMPTY_PROGRESS, foldProgress, progressMessage, type RunProgress } from './runProgress';
 import { TrackedRunSession } from './trackedRunSession';
-
-/** A file in a run folder saying the window closed while the run was live. */
-export const INTERRUPTED_MARKER = '.interrupted';
+import { INTERRUPTED_MARKER } from './findInterruptedRuns';
 
 export interface RunRequest {
   /** The prompt file. */

@@ -123,6 +123,9 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     'dlpo.requestTimeoutSec': 30,
     'dlpo.cache.enabled': false,
     'dlpo.budget.maxCalls': 400,
+    // So the screenshots show the whole prompt and the inline diff's ghost text.
+    'editor.wordWrap': 'on',
+    'editor.minimap.enabled': false,
   });
 
   const server = await startCodeServer(env, profile, {
@@ -130,25 +133,37 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     // A placeholder key for the loopback server, which accepts anything; never a real one.
     extraEnv: { DLPO_E2E_MARKER_DIR: markerDir, DLPO_E2E_API_KEY: 'e2e-loopback-placeholder' },
   });
-  const { page, context, consoleLines } = await newWorkbenchPage(browser);
+  const { page, context, consoleLines } = await newWorkbenchPage(browser, { viewport: { width: 1600, height: 1000 } });
   const shot = (name) => wb.screenshot(page, screenshotsDir, name);
   const activated = path.join(markerDir, 'activated.json');
   const journal = () => latestRunEvents(workspace);
   const C = (name) => `UI: ${name}`;
+  // Every failing step leaves a screenshot and what the notifications said.
+  const check = (name, fn, opts) => checks.check(name, async () => {
+    try {
+      return await fn();
+    } catch (e) {
+      const slug = name.replace(/^UI: /, '').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 50).toLowerCase();
+      await shot(`FAILED-${slug}`).catch(() => {});
+      const notes = await wb.notifications(page).catch(() => []);
+      if (notes.length) e.message += `\nnotifications: ${JSON.stringify(notes)}`;
+      throw e;
+    }
+  }, opts);
   try {
-    await checks.check(C('the workbench opens with the sample workspace'), async () => {
+    await check(C('the workbench opens with the sample workspace'), async () => {
       await openWorkbench(page, workbenchUrl(server));
       await waitFor('the explorer to list the sample files', () => page.locator('.explorer-folders-view .monaco-list-row', { hasText: PROMPT_FILE }).first().isVisible(), { timeoutMs: 30_000 });
     });
 
-    await checks.check(C(`open the prompt file ${PROMPT_FILE}`), async () => {
+    await check(C(`open the prompt file ${PROMPT_FILE}`), async () => {
       await wb.focusWorkbench(page);
       await wb.quickOpen(page, PROMPT_FILE);
       await page.locator('.editor-group-container.active .view-lines', { hasText: 'careful math tutor' }).first().waitFor({ timeout: 15_000 });
       await shot('prompt-open');
     }, { needs: [C('the workbench opens with the sample workspace')] });
 
-    await checks.check(C('the extension activates by its own activation events'), async () => {
+    await check(C('the extension activates by its own activation events'), async () => {
       const m = await waitFor('the probe extension to see DLPO active (activated.json)', () => fs.existsSync(activated) && JSON.parse(fs.readFileSync(activated, 'utf8')), { timeoutMs: 45_000 });
       if (!m.extensionPath.startsWith(profile.extensionsDir)) throw new Error(`active copy is ${m.extensionPath}, not the installed .vsix`);
       return `${m.commands.length} dlpo.* commands registered`;
@@ -156,7 +171,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
 
     const seen = new Map();
     const optimizeTitle = f.title('dlpo.optimizePrompt') ?? 'DLPO: Optimize Prompt';
-    await checks.check(C(`run "${optimizeTitle}" from the command palette`), async () => {
+    await check(C(`run "${optimizeTitle}" from the command palette`), async () => {
       await wb.focusWorkbench(page);
       await page.locator('.editor-group-container.active .view-lines').first().click();
       await wb.runCommand(page, optimizeTitle);
@@ -165,23 +180,23 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     }, { pending: f.optimize, needs: [C('the extension activates by its own activation events')] });
 
     const optimizeStarted = C(`run "${optimizeTitle}" from the command palette`);
-    await checks.check(C('pick the dataset in the quick pick'), async () => {
+    await check(C('pick the dataset in the quick pick'), async () => {
       const d = seen.get('data');
       if (!d || !new RegExp(DATA_FILE.replace('.', '\\.')).test(d.picked)) throw new Error(`picked ${d?.picked}`);
       return `picked "${d.picked}"`;
     }, { pending: f.optimize, needs: [optimizeStarted] });
 
-    await checks.check(C('pick the metric in the quick pick'), async () => {
+    await check(C('pick the metric in the quick pick'), async () => {
       const m = await answerQuickPicks(page, seen, { until: 'metric', shot });
       return `picked "${m.picked}"`;
     }, { pending: f.optimize, needs: [C('pick the dataset in the quick pick')] });
 
-    await checks.check(C('pick the preset in the quick pick'), async () => {
+    await check(C('pick the preset in the quick pick'), async () => {
       const p = await answerQuickPicks(page, seen, { until: 'preset', shot });
       return `picked "${p.picked}"`;
     }, { pending: f.optimize, needs: [C('pick the metric in the quick pick')] });
 
-    await checks.check(C('the run starts (estimate confirmed, journal written)'), async () => {
+    await check(C('the run starts (estimate confirmed, journal written)'), async () => {
       // The estimate (calls, tokens, cost) comes as a last quick pick with Start.
       const est = await answerQuickPicks(page, seen, { until: 'estimate', shot });
       await waitFor('run-start in the journal', () => journal().events.some((e) => e.type === 'run-start'), { timeoutMs: 20_000 })
@@ -193,13 +208,13 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     const runStarted = C('the run starts (estimate confirmed, journal written)');
 
     let panel;
-    await checks.check(C('the run panel webview appears beside the editor'), async () => {
+    await check(C('the run panel webview appears beside the editor'), async () => {
       panel = await wb.webviewFrame(page, `DLPO: ${PROMPT_FILE}`, { timeoutMs: 30_000 });
       await panel.locator('[data-testid="run-header"]').first().waitFor({ timeout: 20_000 });
       await shot('panel');
     }, { pending: f.panel, needs: [runStarted] });
 
-    await checks.check(C('the panel streams the textual gradient'), async () => {
+    await check(C('the panel streams the textual gradient'), async () => {
       // Streaming means the gradient's text is seen growing (or marked live) before it is
       // complete, not just present at the end.
       const section = panel.locator('[data-testid="section-gradient"]', { hasText: 'E2E gradient' }).first();
@@ -219,7 +234,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
       return `gradient text seen at ${lengths.size} lengths${sawLiveBadge ? ', "writing…" badge seen' : ''}`;
     }, { pending: f.panel, needs: [C('the run panel webview appears beside the editor')] });
 
-    await checks.check(C('the panel draws the score curves'), async () => {
+    await check(C('the panel draws the score curves'), async () => {
       await waitFor('an eval event in the journal', () => journal().events.some((e) => e.type === 'eval'), { timeoutMs: 60_000 });
       const drawn = await waitFor('a drawn chart (a canvas with a size) in the panel\'s curves', async () => {
         const sizes = await panel.locator('[data-testid="curves"] canvas').evaluateAll((els) => els.map((e) => { const r = e.getBoundingClientRect(); return r.width * r.height; }));
@@ -230,7 +245,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     }, { pending: f.panel, needs: [C('the run panel webview appears beside the editor')] });
 
     const editorTab = () => wb.tab(page, PROMPT_FILE);
-    await checks.check(C('the candidate appears in the editor as an inline diff with CodeLens'), async () => {
+    await check(C('the candidate appears in the editor as an inline diff with CodeLens'), async () => {
       await waitFor('a candidate event in the journal', () => journal().events.some((e) => e.type === 'candidate'), { timeoutMs: 90_000 });
       await editorTab().click();
       await waitFor('Accept / Reject CodeLens in the prompt editor', async () => {
@@ -245,7 +260,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     }, { pending: f.review, needs: [runStarted] });
     const candidateShown = C('the candidate appears in the editor as an inline diff with CodeLens');
 
-    await checks.check(C('Accept writes the candidate to the file on disk'), async () => {
+    await check(C('Accept writes the candidate to the file on disk'), async () => {
       await wb.clickCodeLens(page, /^\W*Accept$/);
       // An accepted candidate is one edit in the open editor; the user saves it.
       await waitFor('the accepted text in the editor', async () => {
@@ -260,7 +275,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
       await shot('accepted');
     }, { pending: f.review, needs: [candidateShown] });
 
-    await checks.check(C('Undo brings the original bytes back'), async () => {
+    await check(C('Undo brings the original bytes back'), async () => {
       await editorTab().click();
       await page.locator('.editor-group-container.active .view-lines').first().click();
       await page.keyboard.press('Control+Z');
@@ -269,7 +284,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
       await waitFor('the original bytes on disk', () => fs.readFileSync(promptPath).equals(original), { timeoutMs: 15_000 });
     }, { pending: f.review, needs: [C('Accept writes the candidate to the file on disk')] });
 
-    await checks.check(C('Reject the next candidate (file untouched)'), async () => {
+    await check(C('Reject the next candidate (file untouched)'), async () => {
       const before = fs.readFileSync(promptPath);
       const reviews = () => journal().events.filter((e) => e.type === 'review');
       const n = reviews().length;
@@ -289,7 +304,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     }, { pending: f.review, needs: [candidateShown] });
 
     const stopTitle = f.title('dlpo.stopRun') ?? 'DLPO: Stop Run';
-    await checks.check(C(`Stop the run ("${stopTitle}")`), async () => {
+    await check(C(`Stop the run ("${stopTitle}")`), async () => {
       await wb.runCommand(page, stopTitle);
       // With several runs the command may ask which one.
       await sleep(500);
@@ -302,9 +317,11 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     }, { pending: f.stop, needs: [runStarted] });
 
     const resumeTitle = f.title('dlpo.resumeRun') ?? 'DLPO: Resume Run';
-    await checks.check(C(`reload the window and Resume ("${resumeTitle}")`), async () => {
+    await check(C(`reload the window and Resume ("${resumeTitle}")`), async () => {
       const before = journal();
-      const stepsBefore = before.events.filter((e) => e.type === 'step-start').length;
+      const eventsBefore = before.events.length;
+      // What only a working trainer writes: a resumed run shows up as these after the stop.
+      const TRAINER_EVENTS = new Set(['step-start', 'forward-result', 'loss', 'gradient', 'candidate', 'tsa-decision', 'eval']);
       fs.rmSync(activated, { force: true });
       await page.reload();
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
@@ -313,18 +330,27 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
       await wb.runCommand(page, resumeTitle);
       await sleep(500);
       const qp = await wb.readQuickPick(page);
-      if (qp && qp.rows.length) await page.keyboard.press('Enter');
-      await waitFor('new steps in the run journal after Resume', () => {
+      if (qp && qp.rows.length) {
+        await shot('resume-pick');
+        await page.keyboard.press('Enter');
+      }
+      await waitFor('the same run\'s journal to grow with trainer events after Resume', () => {
         const j = latestRunEvents(workspace);
-        return j.runDir === before.runDir && j.events.filter((e) => e.type === 'step-start').length > stepsBefore;
-      }, { timeoutMs: 60_000 });
+        return j.runDir === before.runDir && j.events.slice(eventsBefore).some((e) => TRAINER_EVENTS.has(e.type));
+      }, { timeoutMs: 60_000 }).catch((e) => {
+        const j = latestRunEvents(workspace);
+        const tail = j.events.slice(-4).map((x) => x.type + (x.stoppedBy ? `(${x.stoppedBy})` : '')).join(', ');
+        throw new Error(`${e.message}; resume quick pick: ${JSON.stringify(qp?.rows ?? null)}; journal ${path.relative(workspace, j.runDir ?? '')} ends with: ${tail}`);
+      });
       await shot('resumed');
+      const resumed = latestRunEvents(workspace).events.slice(eventsBefore).map((e) => e.type);
       // Leave nothing running: stop the resumed run again.
       await wb.runCommand(page, stopTitle).catch(() => {});
+      return `after Resume: ${[...new Set(resumed)].join(', ')}`;
     }, { pending: f.resume ?? f.stop, needs: [C(`Stop the run ("${stopTitle}")`)] });
 
     const experimentTitle = f.title('dlpo.runExperiment') ?? 'DLPO: Run Experiment';
-    await checks.check(C('run a small experiment and see its table'), async () => {
+    await check(C('run a small experiment and see its table'), async () => {
       await wb.runCommand(page, experimentTitle);
       throw new Error('the experiment journey is not scripted yet');
     }, { pending: f.experiment });

@@ -88,7 +88,7 @@ export async function pickQuickPickItem(page, item) {
 
 /** Text of the visible notification toasts. */
 export async function notifications(page) {
-  return page.locator('.notifications-toasts .notification-toast').evaluateAll((els) => els.map((e) => (e.textContent || '').trim()));
+  return page.locator('.notifications-toasts .notification-toast').evaluateAll((els) => els.map((e) => (e.innerText || '').replace(/\s+/g, ' ').trim()));
 }
 
 /** Clicks a button on a notification toast (or modal dialog) whose text matches. */

@@ -115,6 +115,9 @@ describe('bad inputs: dlpo inspect and dlpo eval exit 2 with a clear message', f
     assert.match(r.stderr, /--split must be test, val, train or all/);
     r = await runDlpo([...evalArgs('ok.prompt.md'), '--min-accuracy', '1.5'], { cwd: dir });
     assert.equal(r.code, 2);
+    r = await runDlpo([...evalArgs('ok.prompt.md'), '--input-field', 'prompt'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /has no input field "prompt"; fields are: question, answer\. Fix --input-field/);
     r = await runDlpo(['eval', 'ok.prompt.md', '--simulator'], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Missing --data/);

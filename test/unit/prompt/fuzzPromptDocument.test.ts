@@ -132,6 +132,7 @@ describe('fuzz: prompt documents', function () {
       `${'<!-- dlpo:begin -->'.repeat(5_000)}`,
       `system:\n${'user:\n'.repeat(20_000)}`,
       '\r'.repeat(100_000) + 'x',
+      `---\na: &a [${'*a, '.repeat(1_000)}]\nb: &b [1, 2]\nc: [${'*b, '.repeat(200)}]\n---\nbody`,
     ];
     for (const text of big) {
       for (const name of ['a.prompt.md', 'b.prompty', 'd.md', 'e.txt']) onlyParseErrors(() => void parsePromptDocument(text, name));

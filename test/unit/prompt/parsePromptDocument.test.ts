@@ -129,3 +129,12 @@ describe('parsePromptDocument', () => {
     assert.throws(() => replaceBody(plain, '---\na: 1\n---\nHi'), PromptParseError);
   });
 });
+
+describe('front matter YAML limits', () => {
+  it('refuses recursive aliases and alias floods with a line', () => {
+    assert.throws(() => parsePromptDocument('---\na: &a [*a, *a]\n---\nbody', 'p.prompt.md'), (e: unknown) => e instanceof PromptParseError && /recursive alias/.test(e.reason) && e.line === 2);
+    const flood = `---\nb: &b [1]\nc: [${'*b, '.repeat(150)}]\n---\nbody`;
+    assert.throws(() => parsePromptDocument(flood, 'p.prompt.md'), /more than 100 YAML aliases/);
+    assert.deepEqual(parsePromptDocument('---\nb: &b [1]\nc: *b\n---\nbody', 'p.prompt.md').frontMatter, { b: [1], c: [1] });
+  });
+});
