@@ -2,6 +2,7 @@
 // Bundles the three programs of DLPO Prompt Optimizer:
 //   src/extension/extension.ts -> dist/extension.js   (VS Code extension host: node, cjs, `vscode` external)
 //   src/webview/main.ts        -> dist/webview/main.js (the panel: browser, iife) + src/webview/*.css
+//   src/webview/experiment/main.ts -> dist/webview/experiment.js (+ experiment.css): the experiment panel
 //   src/cli/main.ts            -> dist/cli.js          (the `dlpo` CLI: node, cjs, shebang)
 // An entry whose source does not exist yet is skipped (and says so), so the build
 // works while the project is being assembled.
@@ -79,6 +80,18 @@ const entries = [
       outfile: 'dist/webview/main.js',
       loader: { '.css': 'css', '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
       plugins: [copyWebviewCss],
+    },
+  },
+  {
+    name: 'experiment-webview',
+    entry: 'src/webview/experiment/main.ts',
+    options: {
+      ...common,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      outfile: 'dist/webview/experiment.js',
+      loader: { '.css': 'css' },
     },
   },
   {

@@ -36,6 +36,8 @@ export interface BenchRunOptions {
   baseUrl?: string;
   models?: { forward: ChatModel; backward: ChatModel };
   cache: { enabled: boolean; dir?: string };
+  /** Called synchronously with each event as it is recorded. */
+  onEvent?: (event: RunEvent) => void;
 }
 
 export function benchConfig(o: BenchRunOptions): RunConfig {
@@ -76,7 +78,10 @@ export async function benchRun(o: BenchRunOptions): Promise<BenchRunResult> {
     cwd: o.ws.dir,
     apiKeys: { forward: 'sk-bench-loopback-0000', backward: 'sk-bench-loopback-0000' },
     ...(o.models ? { models: o.models } : {}),
-    onEvent: (event) => events.push({ event, t: performance.now(), wall: Date.now() }),
+    onEvent: (event) => {
+      events.push({ event, t: performance.now(), wall: Date.now() });
+      o.onEvent?.(event);
+    },
   });
   return { result, events, config, wallMs: performance.now() - t0 };
 }

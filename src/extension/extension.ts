@@ -23,6 +23,7 @@ import { formatIssues, mergeRunConfig, type PlainObject } from './config/setting
 import type { ReviewMode } from './config/settingsModel';
 import { configLayersFor } from './config/workspaceConfig';
 import { Ctx } from './ctx';
+import { registerExperimentCommands } from './experiment/experimentCommands';
 import { registerRunPanelSerializer } from './panel/runPanel';
 import { PromptCodeLensProvider, trackPromptFileContext } from './providers/promptCodeLens';
 import { offerInterruptedRuns } from './run/interruptedRuns';
@@ -78,8 +79,8 @@ export function activate(context: vscode.ExtensionContext): DlpoApi {
   ctx.registerCommand('optimizePrompt', (arg?: unknown) => optimizePrompt(services, arg));
   ctx.registerCommand('optimizeSelection', () => optimizeSelection(services));
   ctx.registerCommand('evaluatePrompt', (arg?: unknown) => evaluatePrompt(services, arg));
-  // Run Experiment (`dlpo.runExperiment`) is registered here by the experiments work:
-  // registerExperimentCommands(services) from commands/experiment.ts.
+  // Experiments: Run Experiment, Open Experiment, the experiment panel's serializer
+  registerExperimentCommands(services);
 
   // Run control and results (the panel's buttons call these with `{ runId }`)
   ctx.registerCommand('stopRun', (arg?: unknown) => stopRun(services, arg));

@@ -546,7 +546,10 @@ function applyOne(view: RunView, e: RunEvent): void {
 }
 
 function applyEval(view: RunView, e: RunEventOf<'eval'>): void {
-  if (e.prompt === 'start') {
+  // The start prompt is scored either as prompt 'start' or as the 'current' prompt of step 0
+  // (the trainer scores the initial prompt before step 1).
+  const isStart = e.prompt === 'start' || (e.step === 0 && e.prompt === 'current');
+  if (isStart) {
     view.startScores[e.split] = e.score;
     view.headerRev++;
   }
@@ -560,17 +563,17 @@ function applyEval(view: RunView, e: RunEventOf<'eval'>): void {
     if (s.evals.length < MAX_EVALS_PER_STEP) s.evals.push({ split: e.split, score: e.score, n: e.n, prompt: e.prompt });
     touch(s);
   }
-  // The curves plot the prompt the run holds after each step ('current'); the start
-  // prompt's scores sit at its own step (usually 0); test scores of best/final go on the
-  // step they were measured at, so the curve ends with them.
-  const p = curveOf(view, e.step);
+  // The curves plot the prompt the run holds after each step ('current'). The start
+  // prompt sits at step 0; test scores of best/final go on the step they were measured at
+  // (the end), final over best, so the test curve ends with the prompt the run ends with.
+  const p = curveOf(view, e.split === 'test' && e.prompt === 'start' ? 0 : e.step);
   if (e.split === 'val' && (e.prompt === 'current' || e.prompt === 'start')) {
     p.val = e.score;
-    refreshBestLine(view, findIndex(view.curves, e.step));
+    refreshBestLine(view, findIndex(view.curves, p.step));
   } else if (e.split === 'train' && (e.prompt === 'current' || e.prompt === 'start')) {
     p.train = e.score;
   } else if (e.split === 'test') {
-    if (p.test === null || e.prompt === 'final' || e.prompt === 'current' || e.prompt === 'start') p.test = e.score;
+    if (p.test === null || e.prompt !== 'best') p.test = e.score;
   }
   if (p.decision !== null && p.candidate === null && p.val !== null) p.candidate = p.val;
   view.curvesRev++;

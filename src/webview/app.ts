@@ -133,6 +133,12 @@ export class RunPanelApp {
         if (this.meta) {
           this.meta = { ...this.meta, status: m.status, reviewMode: m.reviewMode ?? this.meta.reviewMode };
           this.renderedHeaderRev = -1;
+          // "Waiting for review" is a session status, not an event: redraw the step it concerns.
+          const newest = this.newestStep();
+          if (newest !== null) {
+            this.cards.get(newest)?.invalidate();
+            this.dirtyCards.add(newest);
+          }
           this.syncClock();
           this.queueFrame();
         }
@@ -272,16 +278,32 @@ export class RunPanelApp {
       this.renderedListRev = v.listRev;
     }
     const newestChanged = newest !== this.renderedNewest;
+    const pending = this.pendingReviewStep();
     for (let i = first; i < v.steps.length; i++) {
       const s = v.steps[i];
       const card = this.cards.get(s.step);
       if (!card) continue;
       const open = this.isOpen(s.step);
       if (open !== card.open || newestChanged || this.dirtyCards.has(s.step)) card.open = open;
-      card.render(s);
+      card.render(s.step === pending && !s.awaitingReview ? { ...s, awaitingReview: true } : s);
     }
     this.dirtyCards.clear();
     this.renderedNewest = newest;
+  }
+
+  /**
+   * The step whose candidate waits for the user: the run controller says so with the
+   * session status `waiting-review` (there is no event for it); it is the newest step
+   * with a candidate and no decision yet.
+   */
+  private pendingReviewStep(): number | null {
+    if (this.meta?.status !== 'waiting-review') return null;
+    for (let i = this.view.steps.length - 1; i >= 0; i--) {
+      const s = this.view.steps[i];
+      if (s.candidate && !s.review) return s.step;
+      if (s.review) return null;
+    }
+    return null;
   }
 
   private toggle(step: number, open: boolean): void {

@@ -144,7 +144,7 @@ export class RunHeader {
       b.classList.toggle('selected', on);
       b.disabled = !live;
     }
-    this.renderNotice(view);
+    this.renderNotice(view, meta);
   }
 
   private renderChips(view: RunView): void {
@@ -244,7 +244,7 @@ export class RunHeader {
     rows.forEach(([, value], i) => setText(this.scores.children[i].querySelector('strong') as HTMLElement, value));
   }
 
-  private renderNotice(view: RunView): void {
+  private renderNotice(view: RunView, meta: RunMeta | null): void {
     let text = '';
     let kind = 'info';
     if (this.transientNotice) {
@@ -254,6 +254,9 @@ export class RunHeader {
       const base = STOPPED_BY[view.done.stoppedBy] ?? view.done.stoppedBy;
       text = `${base} after ${formatInt(view.done.steps)} steps. Best: step ${view.done.bestStep}, val ${formatScore(view.done.scores.best.val)}. ${view.done.message}`;
       kind = view.done.stoppedBy === 'error' ? 'error' : 'info';
+    } else if (meta?.status === 'waiting-review') {
+      text = 'A candidate is waiting for your review: accept or reject it in the editor or in its step card below.';
+      kind = 'warn';
     } else if (view.waiting) {
       const what = { 'rate-limit': 'rate limit', 'server-error': 'server error', review: 'review' }[view.waiting.reason];
       text = view.waiting.reason === 'review' ? 'Waiting for your review of the candidate.' : `Waiting ${formatDuration(view.waiting.seconds)} (${what}). ${view.waiting.message}`;

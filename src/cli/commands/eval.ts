@@ -169,7 +169,20 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
   }
 
   const doc = await loadPrompt(promptFile, positionals[0], stringOption(values.section));
-  const apiKeys = { forward: resolveApiKey(config.forward, io.env), backward: config.metric?.startsWith('judge') ? resolveApiKey(config.backward, io.env) : undefined };
+  // The backward model is only called by the judge metric, which a promptfoo file can imply
+  // without --metric; a missing key for it is an error only if it is called.
+  const optionalKey = (spec: RunConfig['backward']) => {
+    try {
+      return resolveApiKey(spec, io.env);
+    } catch (e) {
+      if (e instanceof UsageError) return undefined;
+      throw e;
+    }
+  };
+  const apiKeys = {
+    forward: resolveApiKey(config.forward, io.env),
+    backward: config.metric?.startsWith('judge') ? resolveApiKey(config.backward, io.env) : optionalKey(config.backward),
+  };
   const models = createRunModels(config, { apiKeys, cwd: io.cwd });
   const task = await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd: io.cwd, judgeModel: models.backward });
   let examples = examplesOf(task, split);

@@ -194,6 +194,16 @@ function resumeConfig(dir: string, values: Values, modelConfig: Record<string, u
   ]);
 }
 
+/**
+ * Whether `--resume` can get past what stopped a failed run: an outage, a rate limit or a
+ * key can be fixed outside the run, but a wrong model name or a request the provider
+ * refuses is part of the run's configuration, which a resume keeps.
+ */
+function resumeCanHelp(events: readonly RunEvent[]): boolean {
+  const fatal = events.filter((e) => e.type === 'error' && e.fatal).at(-1);
+  return !fatal || !['not-found', 'bad-request', 'content-filter', 'length'].includes(fatal.type === 'error' ? fatal.kind : '');
+}
+
 function describeError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -247,7 +257,8 @@ export const runCommand: CliCommand = {
         signal: io.signal,
         onEvent: (e: RunEvent) => progress.onEvent(e),
       });
-      const report = buildReport(readJournal(runPaths(result.runDir, config.promptFile).events).events);
+      const events = readJournal(runPaths(result.runDir, config.promptFile).events).events;
+      const report = buildReport(events);
       if (json) io.stdout.write(`${JSON.stringify(jsonSummary(report, result.runDir))}\n`);
       else io.stdout.write(`${summaryLines(report, result.runDir).join('\n')}\n`);
       switch (result.done.stoppedBy) {
@@ -256,6 +267,12 @@ export const runCommand: CliCommand = {
           return EXIT.interrupted;
         case 'error':
           err(`The run failed: ${result.done.message}`);
+          // A failed run is paused, not lost: its checkpoint is left resumable (runner.ts).
+          if (resumeCanHelp(events)) {
+            err(
+              `Nothing is lost: the run is paused after step ${result.done.steps}. Once the cause is fixed (the server is back, the key is valid, …), continue with: dlpo run --resume ${result.runDir}`,
+            );
+          }
           return EXIT.failed;
         default:
           if (result.done.stoppedBy.startsWith('budget-')) {

@@ -77,7 +77,10 @@ function finalAnswerAfterHashes(gold: string): string {
 export function toExamples(data: LoadedDataset, mapping: FieldMapping, options: { source?: string; allowEmptyGold?: boolean } = {}): Example[] {
   if (data.rows.length === 0) throw new DatasetError('the dataset is empty (no rows)', { file: data.file });
   const source = options.source ?? data.file;
-  const idField = pick(data.fields, ID_FIELD_CANDIDATES);
+  // A row's own id is used only when every row has a distinct one: ids key caches and reports.
+  const candidateId = pick(data.fields, ID_FIELD_CANDIDATES);
+  const ownIds = candidateId === undefined ? [] : data.rows.map((r) => cellText(r.values[candidateId]));
+  const idField = candidateId !== undefined && ownIds.every((id) => id !== '') && new Set(ownIds).size === ownIds.length ? candidateId : undefined;
   const allHashes = data.rows.every((r) => typeof r.values[mapping.goldField] === 'string' && /####\s*\S/.test(r.values[mapping.goldField] as string));
   return data.rows.map((row, i) => {
     const where = { file: data.file, line: row.line, record: row.record };

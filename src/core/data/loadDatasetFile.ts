@@ -3,7 +3,7 @@ import { DatasetError } from './datasetError';
 import type { LoadedDataset } from './datasetRows';
 import { readTextFile, stripBom } from './inputFile';
 import { parseCsv } from './parseCsv';
-import { parseJsonArray, recordsFromValue } from './parseJsonArray';
+import { parseJsonArray, parseJsonText, recordsFromValue } from './parseJsonArray';
 import { parseJsonl } from './parseJsonl';
 import { isPromptfooTests, promptfooTestsToDataset } from './parsePromptfooTests';
 import { parseYamlSafely } from './safeYaml';
@@ -21,9 +21,8 @@ export function parseDatasetText(rawText: string, file: string): LoadedDataset {
     case '.ndjson':
       return parseJsonl(text, file);
     case '.json': {
-      const loaded = parseJsonArray(text, file);
-      const value = JSON.parse(text) as unknown;
-      return isPromptfooTests(value) ? promptfooTestsToDataset(value, file) : loaded;
+      const value = parseJsonText(text, file);
+      return isPromptfooTests(value) ? promptfooTestsToDataset(value, file) : recordsFromValue(value, file, 'json');
     }
     case '.csv':
       return parseCsv(text, file);

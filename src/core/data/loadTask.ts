@@ -132,7 +132,7 @@ export async function loadTask(spec: DataSpec, options: LoadTaskOptions): Promis
   if (data.rows.length === 0) throw new DatasetError('the dataset is empty (no rows)', { file });
   const mapping = resolveFieldMapping(data, { inputField: spec.inputField, goldField: spec.goldField });
   const metricName = options.metric ?? data.suggestedMetric?.name;
-  const allowEmptyGold = (metricName ?? '').startsWith('judge') || metricName === 'json-schema' || (metricName ?? '').startsWith('regex:');
+  const allowEmptyGold = (metricName ?? '').startsWith('judge') || (metricName ?? '').startsWith('json-schema') || (metricName ?? '').startsWith('regex:');
   const examples = toExamples(data, mapping, { source: path.basename(file), allowEmptyGold });
   const splits = splitExamples(examples, sizesFrom(spec, defaultSplitSizes(examples.length)), spec.splitSeed ?? options.seed, { file });
   const metric = await metricFromSpec(metricName ?? defaultMetricFor({ examples }), {

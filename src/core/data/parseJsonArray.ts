@@ -26,14 +26,17 @@ export function recordsFromValue(value: unknown, file: string, format: 'json'): 
   return { file, format, rows, fields: fieldsOf(rows) };
 }
 
-export function parseJsonArray(text: string, file: string): LoadedDataset {
-  let value: unknown;
+/** `JSON.parse` with a `DatasetError` naming the line of a syntax error. */
+export function parseJsonText(text: string, file: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
     const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
     throw new DatasetError(`not valid JSON: ${(e as Error).message}`, { file, line });
   }
-  return recordsFromValue(value, file, 'json');
+}
+
+export function parseJsonArray(text: string, file: string): LoadedDataset {
+  return recordsFromValue(parseJsonText(text, file), file, 'json');
 }

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../run/checkpoint';
 import type { ConfigCurve } from './curves';
 import { meanValCurves } from './curves';
 import type { ExperimentSpec } from './experimentSpec';
-import { experimentPaths, lastDone, readExperimentSpec, runDirOf, runFolderState } from './experimentFolder';
+import { experimentPaths, lastDone, readExperimentSpec, runDirOf, runFolderState, type RunFolderState } from './experimentFolder';
 import { tableToCsv, tableToMarkdown } from './exportTable';
 import { expandConfigs, planRuns } from './grid';
 import type { RunRecord, TableRow } from './results';
@@ -82,7 +82,30 @@ export function statusOfDone(done: RunEventOf<'done'> | null): ExperimentRunStat
  * way in this process (their journals have no `done` yet, or an old one from before a
  * resume).
  */
-export function collectResults(dir: string, options: { spec?: ExperimentSpec; title?: string; running?: ReadonlySet<string> } = {}): ExperimentResults {
+/**
+ * Parsed folder states of finished runs, keyed by run folder: their journals no longer
+ * change, and re-reading dozens of multi-megabyte journals after every run would not do.
+ * Checked against the journal's size and mtime, so a replaced journal is read again.
+ */
+export class RunStateCache {
+  private readonly states = new Map<string, { size: number; mtimeMs: number; state: RunFolderState }>();
+
+  get(runDir: string): RunFolderState {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(path.join(runDir, 'events.jsonl'));
+    } catch {
+      stat = undefined;
+    }
+    const hit = stat ? this.states.get(runDir) : undefined;
+    if (hit && stat && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) return hit.state;
+    const state = runFolderState(runDir);
+    if (stat && state.kind === 'finished') this.states.set(runDir, { size: stat.size, mtimeMs: stat.mtimeMs, state });
+    return state;
+  }
+}
+
+export function collectResults(dir: string, options: { spec?: ExperimentSpec; title?: string; running?: ReadonlySet<string>; cache?: RunStateCache } = {}): ExperimentResults {
   const spec = options.spec ?? readExperimentSpec(dir);
   const paths = experimentPaths(dir);
   const planned = planRuns(spec);
@@ -94,7 +117,7 @@ export function collectResults(dir: string, options: { spec?: ExperimentSpec; ti
   let simulator = false;
   for (const run of planned) {
     const runDir = runDirOf(paths, run);
-    const state = runFolderState(runDir);
+    const state = options.cache ? options.cache.get(runDir) : runFolderState(runDir);
     const events = state.kind === 'finished' || state.kind === 'resumable' ? state.events : [];
     const done = state.kind === 'finished' ? state.done : state.kind === 'resumable' ? state.done : null;
     const summary = runSummaryFromEvents(events);

@@ -29,7 +29,7 @@ export const ExperimentConfigSchema = z.object({
   steps: z.number().int().min(1).optional(),
   /** Early stopping: stop a run when validation has not improved for this many steps. */
   patience: z.number().int().min(1).optional(),
-});
+}).strict();
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 
 /** Values to sweep: each key is a config field path (`techniques.lr`, `batchSize`, ...). */
@@ -56,7 +56,7 @@ export const ExperimentSpecSchema = z.object({
   maxConcurrency: z.number().int().min(1).max(256).default(8),
   /** How many runs execute at once (each still obeys the shared concurrency limit). */
   parallelRuns: z.number().int().min(1).max(64).default(4),
-});
+}).strict(); // A misspelt key must be an error, not a setting silently ignored.
 export type ExperimentSpec = z.infer<typeof ExperimentSpecSchema>;
 export type ExperimentSpecInput = z.input<typeof ExperimentSpecSchema>;
 

@@ -31,7 +31,7 @@ export function tableToMarkdown(rows: readonly TableRow[], options: { title?: st
   );
   for (const r of rows) {
     lines.push(
-      `| ${escapeCell(r.config)} | ${r.runs} | ${formatMeanStd(r.scores.start.val)} | ${formatMeanStd(r.scores.best.val)} | ${formatMeanStd(r.scores.best.test)} | ${formatMeanStd(r.scores.final.val)} | ${formatMeanStd(r.scores.final.test)} | ${comparisonCell(r)} | ${r.stepsToBest.mean === null ? '–' : r.stepsToBest.mean.toFixed(1)} | ${r.calls} | ${r.tokens} | $${r.costUsd.toFixed(4)} | ${r.finalPromptSentences.mean === null ? '–' : r.finalPromptSentences.mean.toFixed(1)} |`,
+      `| ${escapeCell(r.config)} | ${r.runs} | ${formatMeanStd(r.scores.start.val)} | ${formatMeanStd(r.scores.best.val)} | ${formatMeanStd(r.scores.best.test)} | ${formatMeanStd(r.scores.final.val)} | ${formatMeanStd(r.scores.final.test)} | ${comparisonCell(r)} | ${r.stepsToBest.mean === null ? '–' : r.stepsToBest.mean.toFixed(1)} | ${r.calls} | ${r.tokens} | ${options.simulator ? '$0 (simulator)' : `$${r.costUsd.toFixed(4)}`} | ${r.finalPromptSentences.mean === null ? '–' : r.finalPromptSentences.mean.toFixed(1)} |`,
     );
   }
   lines.push('', 'Scores in percent, mean ± sample std over seeds (min–max in the CSV/JSON). Δ: best-prompt test score minus the baseline’s, paired by seed, with a percentile bootstrap interval; p: exact sign test on per-example test outcomes paired by seed and example.');

@@ -20,7 +20,7 @@ import {
   spentInJournal,
   writeExperimentSpec,
 } from './experimentFolder';
-import { collectResults, writeResults, type ExperimentResults, type ExperimentRunStatus } from './experimentResults';
+import { RunStateCache, collectResults, writeResults, type ExperimentResults, type ExperimentRunStatus } from './experimentResults';
 import type { PlannedRun } from './grid';
 import { planRuns } from './grid';
 
@@ -192,8 +192,9 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
   let stopMessage = '';
   let setupError: unknown;
 
+  const cache = new RunStateCache();
   const refresh = () => {
-    const results = collectResults(dir, { spec, title: options.title, running });
+    const results = collectResults(dir, { spec, title: options.title, running, cache });
     writeResults(results);
     options.onResults?.(results);
     return results;

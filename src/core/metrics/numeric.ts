@@ -1,7 +1,21 @@
 import type { Metric } from './metric';
 import { brief, textAfterLastAnswer } from './answerText';
 import { defineMetric, NUMERIC_FORMAT_INSTRUCTION } from './defineMetric';
-import { exactEquals, findNumbers, formatExact, makeExact, parseGoldNumber, withinTolerance, type FoundNumber } from './numberParsing';
+import { asciiDigits, exactEquals, findNumbers, formatExact, makeExact, parseGoldNumber, withinTolerance, type ExactNumber, type FoundNumber } from './numberParsing';
+
+/**
+ * The continental reading of the first number-like token (`1.600` = 1600, `2,5` = 2.5),
+ * which replies in MGSM's languages use. It is only ever an alternative: a reply counts
+ * if either reading equals the gold, so `1.600` passes for both 1.6 and 1600.
+ */
+export function continentalReading(text: string): ExactNumber | undefined {
+  const m = /(?<![\w.,])([-+]?)[$€£¥₹]?\s?(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\d.,])/.exec(asciiDigits(text));
+  if (!m) return undefined;
+  const [intPart, fracPart = ''] = m[2].replace(/\./g, '').split(',');
+  if (m[2].includes(',') && !m[2].includes('.') && /,\d{3}$/.test(m[2])) return undefined; // `1,600` is English grouping
+  const value = makeExact(BigInt(intPart + fracPart), 10n ** BigInt(fracPart.length));
+  return m[1] === '-' ? makeExact(-value.num, value.den) : value;
+}
 
 export interface NumericMetricOptions {
   /**
@@ -39,9 +53,11 @@ export function numericMetric(options: NumericMetricOptions = {}): Metric {
       } else {
         return { score: 0, reason: `no "Answer:" line (expected ${formatExact(gold)})` };
       }
+      const continental = after !== undefined ? continentalReading(after.slice(0, 200)) : undefined;
       const ok =
         withinTolerance(found.value, gold, tolerance) ||
-        (found.percent && exactEquals(makeExact(found.value.num, found.value.den * 100n), gold));
+        (found.percent && exactEquals(makeExact(found.value.num, found.value.den * 100n), gold)) ||
+        (continental !== undefined && withinTolerance(continental, gold, tolerance));
       return ok
         ? { score: 1, reason: `correct: ${found.text}`, extracted: found.text }
         : { score: 0, reason: `expected ${formatExact(gold)}, got ${found.text}`, extracted: found.text };

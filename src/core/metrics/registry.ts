@@ -1,5 +1,5 @@
 import type { ChatModel } from '../llm/chatModel';
-import type { Example } from '../data/example';
+import type { DatasetSplits, Example } from '../data/example';
 import type { Metric } from './metric';
 import { boxedMetric } from './boxed';
 import { choiceMetric, goldLetter } from './choice';
@@ -88,8 +88,9 @@ export function createMetric(name: string, options: MetricOptions = {}): Metric 
  * all option letters → `choice`, all numbers → `numeric`, otherwise `exact-ci`. Built-in
  * benchmarks name their metric in the benchmark registry instead.
  */
-export function defaultMetricFor(task: { examples: readonly Example[] }): MetricName {
-  const golds = task.examples.map((e) => e.gold.trim()).filter((g) => g !== '');
+export function defaultMetricFor(task: { examples: readonly Example[] } | DatasetSplits): MetricName {
+  const examples = 'examples' in task ? task.examples : [...task.train, ...task.val, ...task.test];
+  const golds = examples.map((e) => e.gold.trim()).filter((g) => g !== '');
   if (golds.length === 0) return 'exact-ci';
   if (golds.every((g) => lastBoxed(g) !== undefined)) return 'boxed';
   if (golds.every((g) => goldLetter(g) !== undefined && /^\(?[A-R]\)?$/.test(g))) return 'choice';

@@ -35,9 +35,18 @@ export function linesOf(text: string, range: TextRange): Line[] {
   return lines;
 }
 
-const ROLE_LINE = /^[ \t]*(system|user|assistant)[ \t]*:[ \t]*$/i;
+/*
+ * Prompty's own role boundary (microsoft/prompty, runtime/typescript/packages/core/src/
+ * parsers/prompty.ts): an optional `#`, a role, optional `[name="…"]` attributes, a colon,
+ * alone on its line, any case. The attribute part is a single `[^\]]*` class so the
+ * pattern stays linear (their ReDoS fix, #446).
+ */
+const ROLE_LINE = /^[ \t]*#?[ \t]*(system|user|assistant|developer)(\[\w+[ \t]*=[ \t]*[^\]]*\])?[ \t]*:[ \t]*$/i;
 
-/** Prompty role sections: from the line after `role:` to the next role line. */
+/**
+ * Prompty role sections: from the line after a role line to the next one. Text before
+ * the first role line belongs to an implicit `system` section, as in Prompty itself.
+ */
 export function roleSections(text: string, range: TextRange): Section[] {
   const sections: Section[] = [];
   for (const line of linesOf(text, range)) {
@@ -45,6 +54,9 @@ export function roleSections(text: string, range: TextRange): Section[] {
     if (!m) continue;
     const last = sections.at(-1);
     if (last) last.end = line.start;
+    else if (text.slice(range.start, line.start).trim() !== '') {
+      sections.push({ name: 'system', start: range.start, end: line.start, headerStart: range.start, level: 0 });
+    }
     sections.push({ name: m[1].toLowerCase(), start: line.next, end: range.end, headerStart: line.start, level: 0 });
   }
   return sections;

@@ -49,6 +49,8 @@ export interface RunReport {
   finalPrompt: string;
   /** Sessions this run took (1 + resumes). */
   sessions: number;
+  /** Retries after a 429 (rate limit) and after server errors / timeouts, from the `waiting` events. */
+  retries: { rateLimit: number; serverError: number };
   errors: string[];
 }
 
@@ -109,6 +111,10 @@ export function buildReport(events: readonly RunEvent[]): RunReport {
     bestPrompt: done.bestPrompt,
     finalPrompt: done.finalPrompt,
     sessions: starts.length,
+    retries: {
+      rateLimit: events.filter((e) => e.type === 'waiting' && e.reason === 'rate-limit').length,
+      serverError: events.filter((e) => e.type === 'waiting' && e.reason === 'server-error').length,
+    },
     errors: events.filter((e): e is RunEventOf<'error'> => e.type === 'error').map((e) => e.message),
   };
 }
@@ -171,6 +177,9 @@ export function renderReportMarkdown(r: RunReport): string {
     `- Tokens: ${r.usage.promptTokens.toLocaleString('en-US')} prompt, ${r.usage.completionTokens.toLocaleString('en-US')} completion`,
     `- Cost: ${formatUsd(r.usage.costUsd)}`,
     `- Budget caps: ${budgetLine(r.budget)}`,
+    ...(r.retries.rateLimit + r.retries.serverError > 0
+      ? [`- Retries: ${r.retries.rateLimit} after rate limiting (429), ${r.retries.serverError} after server errors or timeouts`]
+      : []),
     '',
   );
   if (r.promptLength.length > 0) {

@@ -61,6 +61,8 @@ export interface StartRunOptions {
   models?: { forward?: ChatModel; backward?: ChatModel };
   /** API keys resolved by the shell (SecretStorage, env). Never written anywhere. */
   apiKeys?: { forward?: string; backward?: string };
+  /** Where each key came from, for auth errors (e.g. `SecretStorage (DLPO: Set API Key)`); default the env variable. */
+  keySources?: { forward?: string; backward?: string };
   signal?: AbortSignal;
   reviewer?: CandidateReviewer;
   onEvent?: (event: RunEvent) => void;

@@ -97,6 +97,11 @@ interface ResumePoint {
   checkpoint: CheckpointFile & { state: TrainerState };
   startEvent: RunEventOf<'run-start'>;
   warnings: string[];
+  /**
+   * The run was stopped before its step-0 evaluation finished: the trainer must start
+   * from scratch (its initial state is a function of the config), not skip step 0.
+   */
+  redoStart: boolean;
 }
 
 function prepareResume(paths: RunPaths, config: RunConfig): ResumePoint {
@@ -117,7 +122,9 @@ function prepareResume(paths: RunPaths, config: RunConfig): ResumePoint {
   const kept = journal.endOffsets.filter((end) => end <= checkpoint.journalBytes).length;
   const startEvent = journal.events.slice(0, kept).find((e): e is RunEventOf<'run-start'> => e.type === 'run-start');
   if (!startEvent) throw new RunSetupError(`${paths.events} has no run-start event before the checkpoint; the run cannot be resumed.`);
-  return { checkpoint, startEvent, warnings };
+  // The step-0 evaluation always ends with `prompt-length` of step 0.
+  const startEvaluated = journal.events.slice(0, kept).some((e) => e.type === 'prompt-length' && e.step === 0);
+  return { checkpoint, startEvent, warnings, redoStart: checkpoint.step === 0 && !startEvaluated };
 }
 
 export async function startRun(options: StartRunOptions): Promise<RunResult> {
@@ -160,10 +167,16 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
 
   let journal: JournalWriter | undefined;
   let closed = false;
+  // Where a resume must cut the journal if this session completes no step: after the
+  // step-0 evaluation when it finished, else right after run-start (see the final checkpoint).
+  let journalAfterStart = 0;
+  let journalAfterStepZero: number | undefined;
   const emit = (event: RunEvent) => {
     // After `done` nothing is journaled: a straggler must not break the journal's last line.
     if (closed) return;
     journal?.append(event);
+    if (journal && event.type === 'run-start') journalAfterStart = journal.size;
+    if (journal && event.type === 'prompt-length' && event.step === 0) journalAfterStepZero = journal.size;
     options.onEvent?.(event);
   };
   const inFlight = new InFlightTracker();
@@ -199,7 +212,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
   const hash = configHash(config);
   let lastSavedState = resume ? JSON.stringify(resume.checkpoint.state) : '';
 
-  const saveCheckpoint = (state: TrainerState, finished: boolean) => {
+  const saveCheckpoint = (state: TrainerState, finished: boolean, journalBytes = journal!.size) => {
     const checkpoint: CheckpointFile = {
       version: CHECKPOINT_VERSION,
       runId,
@@ -208,15 +221,15 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
       state,
       usage: models.meter.totals(),
       budgetSpent: models.budget.spent(),
-      journalBytes: journal!.size,
+      journalBytes,
       finished,
       savedAt: new Date().toISOString(),
     };
     writeCheckpoint(paths.checkpoint, checkpoint);
   };
-  const checkpointStep = (state: TrainerState) => {
+  const checkpointStep = (state: TrainerState, journalBytes?: number) => {
     emit({ type: 'checkpoint', step: state.step, path: path.basename(paths.checkpoint) });
-    saveCheckpoint(state, false);
+    saveCheckpoint(state, false, journalBytes);
     lastSavedState = JSON.stringify(state);
   };
 
@@ -259,7 +272,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
       },
       signal,
       reviewer: options.reviewer,
-      state: resume?.checkpoint.state,
+      state: resume && !resume.redoStart ? resume.checkpoint.state : undefined,
       onStepComplete: async (state) => checkpointStep(state),
     });
     done = outcome.done;
@@ -289,8 +302,13 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
   done = { ...done, usage: models.meter.totals() };
 
   // --- finish: final checkpoint (if the state moved since the last one), done, reports, prompt files
-  if (finalState && JSON.stringify(finalState) !== lastSavedState) checkpointStep(finalState);
   const finished = done.stoppedBy === 'completed' || done.stoppedBy === 'early-stopping';
+  if (finalState && JSON.stringify(finalState) !== lastSavedState) {
+    // Stopped before step 1 completed: the journal already holds part of step 1 (or of the
+    // step-0 evaluation), which a resume redoes, so the checkpoint points before it.
+    const cut = !finished && finalState.step === 0 ? (journalAfterStepZero ?? journalAfterStart) : undefined;
+    checkpointStep(finalState, cut);
+  }
   emit(done);
   closed = true;
   journal.close();

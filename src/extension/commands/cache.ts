@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { Config } from '../config';
 import type { Services } from './services';
 
 /** Clear Cache: deletes the response cache folder(s) after saying how large they are. */
@@ -8,7 +7,7 @@ export async function clearCache(services: Services): Promise<void> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const dirs = new Set<string>();
   for (const f of folders.length ? folders.map((x) => x.uri) : [undefined]) {
-    dirs.add(new Config(f).cacheLocation ?? services.locations.cacheDir(f));
+    dirs.add(services.locations.cacheDir(f));
   }
   const existing = [...dirs].filter((d) => fs.existsSync(d));
   if (existing.length === 0) {

@@ -80,10 +80,7 @@ async function startGuided(services: Services, uri: vscode.Uri, region: { start:
     return;
   }
   if (services.controller.isRunning(uri)) {
-    const session = services.ctx.runs.forDocument(uri);
-    const choice = await vscode.window.showInformationMessage(`A DLPO run on ${path.basename(uri.fsPath)} is already in progress.`, 'Open', 'Stop');
-    if (choice === 'Stop') session?.stop();
-    if (choice === 'Open' && session) await vscode.commands.executeCommand('dlpo.showPanel', { runId: session.runId });
+    await services.controller.offerRunningFor(uri);
     return;
   }
   if (!(await ensureSaved(uri))) return;
@@ -160,7 +157,7 @@ export async function prepareRun(services: Services, uri: vscode.Uri, region: { 
       metric,
       preset,
       ...(region ? { region } : {}),
-      cache: { dir: new Config(uri).cacheLocation ?? services.locations.cacheDir(uri) },
+      cache: { dir: services.locations.cacheDir(uri) },
     },
   };
   // A cache dir from the workspace file wins over the default one chosen here.

@@ -8,6 +8,8 @@ export interface ResolvedRunModels {
   models: { forward?: ChatModel; backward?: ChatModel };
   /** In memory only; handed to the runner, which redacts them from everything it writes. */
   apiKeys: { forward?: string; backward?: string };
+  /** Where each key came from, for the runner's auth error messages (never the key). */
+  keySources: { forward?: string; backward?: string };
 }
 
 /**
@@ -16,7 +18,7 @@ export interface ResolvedRunModels {
  * else (OpenAI, Azure, compatible endpoints, the simulator) the core factory builds.
  */
 export async function resolveRunModels(config: RunConfig, secrets: Secrets): Promise<ResolvedRunModels> {
-  const out: ResolvedRunModels = { models: {}, apiKeys: {} };
+  const out: ResolvedRunModels = { models: {}, apiKeys: {}, keySources: {} };
   for (const role of ['forward', 'backward'] as const) {
     const spec: ModelSpec = config[role];
     if (spec.provider === 'vscode-lm') {
@@ -27,6 +29,7 @@ export async function resolveRunModels(config: RunConfig, secrets: Secrets): Pro
     const resolved = await secrets.resolve(spec.provider, spec.apiKeyEnv);
     if (resolved) {
       out.apiKeys[role] = resolved.key;
+      out.keySources[role] = resolved.from === 'SecretStorage' ? 'VS Code secret storage (DLPO: Set API Key)' : `the environment variable ${resolved.from.slice(1)}`;
     } else if (spec.provider !== 'openai-compatible') {
       // Local servers (Ollama, LM Studio) need no key; OpenAI and Azure always do.
       const env = spec.apiKeyEnv ?? defaultKeyEnvironmentVariable(spec.provider);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Config } from '../config';
 
 /**
  * Where runs and the response cache live: `.dlpo/` in the prompt file's workspace folder,
@@ -18,8 +19,11 @@ export class RunLocations {
     return path.join(this.root(documentUri), 'runs');
   }
 
-  /** The default cache folder when `dlpo.cache.location` is empty. */
+  /** `dlpo.cache.location` (relative to the workspace folder), else `.dlpo/cache`. */
   cacheDir(documentUri: vscode.Uri | undefined): string {
+    const configured = new Config(documentUri).cacheLocation;
+    const folder = documentUri ? vscode.workspace.getWorkspaceFolder(documentUri) : vscode.workspace.workspaceFolders?.[0];
+    if (configured) return path.resolve(folder?.uri.scheme === 'file' ? folder.uri.fsPath : this.globalStorage.fsPath, configured);
     return path.join(this.root(documentUri), 'cache');
   }
 

@@ -17,6 +17,9 @@ import { EMPTY_PROGRESS, foldProgress, progressMessage, type RunProgress } from 
 import { TrackedRunSession } from './trackedRunSession';
 import { INTERRUPTED_MARKER } from './findInterruptedRuns';
 
+/** A review taking longer than this is waiting for the user. */
+const REVIEW_WAIT_MS = 750;
+
 export interface RunRequest {
   /** The prompt file. */
   documentUri: vscode.Uri;
@@ -64,6 +67,12 @@ export class RunController implements vscode.Disposable {
     return this.live.has(documentUri.toString());
   }
 
+  /** A second request for a file with a live run: offers `Open` / `Stop` for that run. */
+  async offerRunningFor(documentUri: vscode.Uri): Promise<void> {
+    const existing = this.live.get(documentUri.toString());
+    if (existing) await this.offerRunning(existing, path.basename(documentUri.fsPath));
+  }
+
   liveSessions(): TrackedRunSession[] {
     return [...this.live.values()].flatMap((l) => (l.session ? [l.session] : []));
   }
@@ -89,7 +98,7 @@ export class RunController implements vscode.Disposable {
     }
     const existing = this.live.get(key);
     if (existing) {
-      if (!options.quiet) await this.offerRunning(existing.session, name);
+      if (!options.quiet) await this.offerRunning(existing, name);
       return undefined;
     }
     const abort = new AbortController();
@@ -106,11 +115,30 @@ export class RunController implements vscode.Disposable {
       // The reviewer needs the session, which exists from run-start on; the runner needs a
       // reviewer up front. Candidates only come after run-start, so a forwarder suffices.
       const lazyReviewer: CandidateReviewer = {
-        review: (candidate, signal) => {
+        review: async (candidate, signal) => {
           // Without an editor reviewer the run's own rule decides, as it would with none.
-          if (!reviewer) return Promise.resolve({ accepted: candidate.tsa?.accepted ?? true, by: candidate.tsa ? 'tsa' : 'trainer' });
-          return reviewer.review(candidate, signal);
+          if (!reviewer) return { accepted: candidate.tsa?.accepted ?? true, by: candidate.tsa ? 'tsa' : 'trainer' };
+          // A decision that takes longer than a moment is the user's (manual review): the
+          // session and the status bar say a candidate is waiting until it comes.
+          const waitingTimer = setTimeout(() => setReviewWaiting(true), REVIEW_WAIT_MS);
+          try {
+            return await reviewer.review(candidate, signal);
+          } finally {
+            clearTimeout(waitingTimer);
+            setReviewWaiting(false);
+          }
         },
+      };
+      const setReviewWaiting = (waiting: boolean) => {
+        const session = entry.session;
+        if (!session) return;
+        if (waiting === (progress.waiting?.reason === 'review')) return;
+        progress = { ...progress, waiting: waiting ? { reason: 'review', seconds: 0, since: Date.now() } : null };
+        if (waiting) session.setStatus('waiting-review');
+        else if (session.status === 'waiting-review') session.setStatus('running');
+        this.progress.set(session.runId, progress);
+        this.observer.onProgress(session, progress);
+        report(progressMessage(progress));
       };
       const onEvent = (event: RunEvent) => {
         const line = logLine(event);
@@ -142,6 +170,7 @@ export class RunController implements vscode.Disposable {
           resumeDir: request.resumeDir,
           models: resolved.models,
           apiKeys: resolved.apiKeys,
+          keySources: resolved.keySources,
           signal: abort.signal,
           reviewer: options.quiet ? undefined : lazyReviewer,
           onEvent,
@@ -195,14 +224,17 @@ export class RunController implements vscode.Disposable {
       prior = cut >= 0 ? events.slice(0, cut + 1) : [];
     }
     const session = new TrackedRunSession(start.runId, runDir, request.documentUri, 'running', [...prior, ...early], abort);
+    // A panel showing the stopped session follows that session's events; the resumed run
+    // is a new session (the journal was cut back to its checkpoint), so it gets a new panel.
+    if (request.resumeDir) RunPanel.get(start.runId)?.dispose();
     this.ctx.runs.add(session);
     return session;
   }
 
-  private async offerRunning(session: TrackedRunSession | undefined, name: string): Promise<void> {
+  private async offerRunning(existing: { abort: AbortController; session?: TrackedRunSession }, name: string): Promise<void> {
     const choice = await vscode.window.showInformationMessage(`A DLPO run on ${name} is already in progress.`, 'Open', 'Stop');
-    if (choice === 'Stop') session?.stop() ?? this.live.forEach((l) => l.abort.abort());
-    if (choice === 'Open' && session) RunPanel.createOrShow(this.ctx, session);
+    if (choice === 'Stop') existing.abort.abort();
+    if (choice === 'Open' && existing.session) RunPanel.createOrShow(this.ctx, existing.session, { preserveFocus: false });
   }
 
   private async showOutcome(outcome: Outcome, runId: string | undefined, documentUri: vscode.Uri): Promise<void> {

@@ -56,6 +56,9 @@ function featureState(extensionDir) {
  * placeholder), and report which kinds were seen.
  */
 const PICK_RULES = [
+  // Run Experiment's own questions come first: their wording also mentions "data".
+  { kind: 'experiment', asks: /what to compare/i, choose: /Paper: robustness/ },
+  { kind: 'seeds', asks: /\bseeds\b/i, choose: /^1 seed$/ },
   { kind: 'data', asks: /\b(data|dataset)\b/i, choose: new RegExp(DATA_FILE.replace('.', '\\.')) },
   // The metric the extension proposes for the data comes first, marked as the default.
   { kind: 'metric', asks: /\bmetric\b|score answers/i, choose: /default for this dataset/i },
@@ -166,7 +169,12 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     await check(C('the extension activates by its own activation events'), async () => {
       const m = await waitFor('the probe extension to see DLPO active (activated.json)', () => fs.existsSync(activated) && JSON.parse(fs.readFileSync(activated, 'utf8')), { timeoutMs: 45_000 });
       if (!m.extensionPath.startsWith(profile.extensionsDir)) throw new Error(`active copy is ${m.extensionPath}, not the installed .vsix`);
-      return `${m.commands.length} dlpo.* commands registered`;
+      // VS Code marks an extension active even when its activate() threw: what shows a
+      // working activation is that every contributed command got registered.
+      const contributed = (f.pkg.contributes?.commands ?? []).map((c) => c.command);
+      const missing = contributed.filter((c) => !m.commands.includes(c));
+      if (missing.length) throw new Error(`active, but ${missing.length} of ${contributed.length} contributed commands are not registered (activation failed?): ${missing.slice(0, 5).join(', ')}`);
+      return `all ${contributed.length} contributed commands registered`;
     }, { needs: [C(`open the prompt file ${PROMPT_FILE}`)] });
 
     const seen = new Map();
@@ -209,8 +217,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
 
     let panel;
     await check(C('the run panel webview appears beside the editor'), async () => {
-      panel = await wb.webviewFrame(page, `DLPO: ${PROMPT_FILE}`, { timeoutMs: 30_000 });
-      await panel.locator('[data-testid="run-header"]').first().waitFor({ timeout: 20_000 });
+      panel = await wb.webviewFrame(page, `DLPO: ${PROMPT_FILE}`, { has: '[data-testid="run-header"]', timeoutMs: 30_000 });
       await shot('panel');
     }, { pending: f.panel, needs: [runStarted] });
 
@@ -319,7 +326,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     const resumeTitle = f.title('dlpo.resumeRun') ?? 'DLPO: Resume Run';
     await check(C(`reload the window and Resume ("${resumeTitle}")`), async () => {
       const before = journal();
-      const eventsBefore = before.events.length;
+      const startsBefore = before.events.filter((e) => e.type === 'run-start').length;
       // What only a working trainer writes: a resumed run shows up as these after the stop.
       const TRAINER_EVENTS = new Set(['step-start', 'forward-result', 'loss', 'gradient', 'candidate', 'tsa-decision', 'eval']);
       fs.rmSync(activated, { force: true });
@@ -336,24 +343,68 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
       }
       await waitFor('the same run\'s journal to grow with trainer events after Resume', () => {
         const j = latestRunEvents(workspace);
-        return j.runDir === before.runDir && j.events.slice(eventsBefore).some((e) => TRAINER_EVENTS.has(e.type));
+        if (j.runDir !== before.runDir) return false;
+        // Resuming appends a new run-start to the same journal (which may have been cut
+        // back to its last checkpoint first); then the trainer must write again.
+        const starts = j.events.flatMap((e, i) => (e.type === 'run-start' ? [i] : []));
+        return starts.length > startsBefore && j.events.slice(starts.at(-1)).some((e) => TRAINER_EVENTS.has(e.type));
       }, { timeoutMs: 60_000 }).catch((e) => {
         const j = latestRunEvents(workspace);
         const tail = j.events.slice(-4).map((x) => x.type + (x.stoppedBy ? `(${x.stoppedBy})` : '')).join(', ');
         throw new Error(`${e.message}; resume quick pick: ${JSON.stringify(qp?.rows ?? null)}; journal ${path.relative(workspace, j.runDir ?? '')} ends with: ${tail}`);
       });
       await shot('resumed');
-      const resumed = latestRunEvents(workspace).events.slice(eventsBefore).map((e) => e.type);
-      // Leave nothing running: stop the resumed run again.
-      await wb.runCommand(page, stopTitle).catch(() => {});
+      const after = latestRunEvents(workspace).events;
+      const resumed = after.slice(after.map((e) => e.type).lastIndexOf('run-start')).map((e) => e.type);
       return `after Resume: ${[...new Set(resumed)].join(', ')}`;
     }, { pending: f.resume ?? f.stop, needs: [C(`Stop the run ("${stopTitle}")`)] });
 
+    await check(C('after Resume the panel shows the resumed run as running'), async () => {
+      const resumedPanel = await wb.webviewFrame(page, `DLPO: ${PROMPT_FILE}`, { has: '[data-testid="run-status"]', timeoutMs: 20_000 });
+      const status = resumedPanel.locator('[data-testid="run-status"]').first();
+      let last = '';
+      await waitFor('the panel\'s status to leave "Stopped"', async () => {
+        last = ((await status.textContent({ timeout: 1000 }).catch(() => '')) ?? '').trim();
+        return /running|waiting/i.test(last);
+      }, { timeoutMs: 20_000 }).catch(() => { throw new Error(`the panel still says "${last}" while the resumed run is going`); });
+      await shot('resumed-panel');
+      return `status "${last}"`;
+    }, { pending: f.panel, needs: [C(`reload the window and Resume ("${resumeTitle}")`)] });
+
+    // Leave nothing running: stop the resumed run again.
+    if (checks.status(C(`reload the window and Resume ("${resumeTitle}")`)) === 'passed') await wb.runCommand(page, stopTitle).catch(() => {});
+
     const experimentTitle = f.title('dlpo.runExperiment') ?? 'DLPO: Run Experiment';
     await check(C('run a small experiment and see its table'), async () => {
+      // Experiments run many trainings: let the loopback model stream fast from here on.
+      model.setStreamTokensPerSecond(2000);
+      await wb.focusWorkbench(page);
+      await editorTab().click().catch(() => {});
       await wb.runCommand(page, experimentTitle);
-      throw new Error('the experiment journey is not scripted yet');
-    }, { pending: f.experiment });
+      const picks = new Map();
+      await answerQuickPicks(page, picks, { until: 'estimate', shot, timeoutMs: 40_000 });
+      const frame = await wb.webviewFrame(page, 'DLPO experiment:', { has: '[data-testid="experiment-table"]', timeoutMs: 30_000 });
+      const rows = frame.locator('[data-testid="experiment-table"] tbody tr');
+      await waitFor('configuration rows in the experiment table', async () => (await rows.count()) >= 2, { timeoutMs: 30_000 });
+      // A table with numbers, not just headers: wait for the first results to arrive.
+      const firstScore = await waitFor('a best-val score in the experiment table', async () => {
+        const cells = await frame.locator('[data-testid$="-val"][data-testid^="experiment-row-"]').allTextContents();
+        return cells.map((t) => t.trim()).find((t) => t && t !== '—');
+      }, { timeoutMs: 150_000 });
+      // A tiny grid (one step per run, one seed) finishes quickly: wait for the whole table.
+      const progress = frame.locator('[data-testid="experiment-progress"]');
+      const done = await waitFor('every run of the experiment to finish', async () => {
+        const t = ((await progress.textContent().catch(() => '')) ?? '').trim();
+        const m = /^(\d+) of (\d+) runs finished$/.exec(t);
+        return m && m[1] === m[2] ? t : undefined;
+      }, { timeoutMs: 150_000 });
+      const n = await rows.count();
+      const configs = await frame.locator('[data-testid="experiment-table"] tbody th').allTextContents();
+      const empty = (await frame.locator('[data-testid$="-val"][data-testid^="experiment-row-"]').allTextContents()).filter((t) => t.trim() === '—');
+      if (empty.length) throw new Error(`${empty.length} configuration(s) without a best-val score after "${done}"`);
+      await shot('experiment-table');
+      return `${n} configurations (${configs.join(', ')}); ${done}; first best val ${firstScore}; picked ${[...picks.keys()].join(' → ')}`;
+    }, { pending: f.experiment, needs: [C('the extension activates by its own activation events')] });
   } finally {
     fs.writeFileSync(path.join(root, 'page-console.log'), consoleLines.join('\n') + '\n');
     fs.writeFileSync(path.join(root, 'loopback-requests.json'), JSON.stringify(model.countsByKind(), null, 2) + '\n');

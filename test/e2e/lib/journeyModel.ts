@@ -19,6 +19,8 @@ export interface JourneyModel {
   updates(): number;
   /** Chat requests received, by kind ('forward' for task calls). */
   countsByKind(): Record<string, number>;
+  /** How fast backward replies stream from now on. */
+  setStreamTokensPerSecond(tps: number): void;
 }
 
 function between(text: string, tag: string): string | undefined {
@@ -77,5 +79,11 @@ export async function startJourneyModel(opts: { datasetFile: string; gradientTok
     }
   };
   const server = await startLoopbackServer({ script, models: ['e2e-forward', 'e2e-backward'] });
-  return { server, candidateSentence, updates: () => updates, countsByKind: () => ({ ...counts }) };
+  return {
+    server,
+    candidateSentence,
+    updates: () => updates,
+    countsByKind: () => ({ ...counts }),
+    setStreamTokensPerSecond: (tps) => { stream.tokensPerSecond = tps; },
+  };
 }

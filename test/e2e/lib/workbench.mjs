@@ -117,15 +117,24 @@ export function tab(page, title) {
 }
 
 /**
- * The document inside the visible webview whose tab title contains `title`: a webview's
- * content lives two iframes deep (iframe.webview > iframe#active-frame).
+ * The document inside the webview whose tab title contains `title` and which holds an
+ * element matching `has`: a webview's content lives two iframes deep
+ * (iframe.webview > iframe#active-frame), and with editors side by side several webviews
+ * are visible at once, so the one we mean is found by its content.
  */
-export async function webviewFrame(page, title, { timeoutMs = 30_000 } = {}) {
+export async function webviewFrame(page, title, { has = 'body', timeoutMs = 30_000 } = {}) {
   await tab(page, title).waitFor({ state: 'visible', timeout: timeoutMs });
   await tab(page, title).click();
-  const outer = page.locator('iframe.webview.ready:visible').first();
-  await outer.waitFor({ state: 'attached', timeout: timeoutMs });
-  return page.frameLocator('iframe.webview.ready:visible').first().frameLocator('#active-frame');
+  const outer = page.locator('iframe.webview.ready');
+  return waitFor(`a webview for "${title}" containing ${has}`, async () => {
+    const n = await outer.count();
+    for (let i = 0; i < n; i++) {
+      if (!(await outer.nth(i).isVisible().catch(() => false))) continue;
+      const inner = outer.nth(i).contentFrame().locator('#active-frame').contentFrame();
+      if ((await inner.locator(has).count().catch(() => 0)) > 0) return inner;
+    }
+    return undefined;
+  }, { timeoutMs });
 }
 
 let shotCounter = 0;

@@ -118,6 +118,37 @@ describe('dlpo eval against the loopback server', function () {
     }
   });
 
+  it('a promptfoo llm-rubric file is scored by the judge (the backward model) over HTTP', async () => {
+    const judged = await startLoopbackServer({
+      script: (req) => {
+        if (req.chat.system.startsWith('You grade a model response')) {
+          const good = req.chat.lastUser.includes('Response to grade:\nPARIS');
+          return reply.text(good ? '{"score": 1, "reason": "names the capital"}' : 'Score: 2/10\nReason: wrong city');
+        }
+        return reply.text(req.chat.lastUser.includes('France') ? 'PARIS' : 'LYON');
+      },
+    });
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'capitals.yaml'),
+        ['tests:', '  - vars: { country: France }', '    assert: [{ type: llm-rubric, value: Names the capital city }]', '  - vars: { country: Italy }', '    assert: [{ type: llm-rubric, value: Names the capital city }]', '  - vars: { country: Spain }', '    assert: [{ type: llm-rubric, value: Names the capital city }]'].join('\n'),
+      );
+      fs.writeFileSync(path.join(dir, 'capital.prompt.md'), 'Name the capital of {{country}}.\n');
+      const r = await runDlpo(['eval', 'capital.prompt.md', '--data', 'capitals.yaml', '--split', 'all', '--json', '--base-url', judged.baseUrl, '--model', 'test-model', '--no-cache'], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { accuracy: number; n: number; correct: number; failures: { reason: string; score: number }[]; usage: { calls: number } };
+      assert.equal(out.n, 3);
+      assert.equal(out.correct, 1);
+      assert.ok(Math.abs(out.accuracy - (1 + 0.2 + 0.2) / 3) < 1e-9, String(out.accuracy));
+      assert.deepEqual(out.failures.map((f) => [f.score, f.reason]), [[0.2, 'judge: wrong city'], [0.2, 'judge: wrong city']]);
+      assert.equal(out.usage.calls, 6); // 3 forward + 3 judge
+      const judgeCall = judged.chatRequests().find((c) => c.chat!.system.startsWith('You grade'))!;
+      assert.match(judgeCall.chat!.lastUser, /Rubric:\nNames the capital city/);
+    } finally {
+      await judged.close();
+    }
+  });
+
   it('the offline simulator says so in text and JSON', async () => {
     const text = await runDlpo(['eval', 'math.prompt.md', '--data', 'sample.jsonl', '--simulator'], { cwd: dir });
     assert.equal(text.code, 0, text.stderr);

@@ -70,6 +70,9 @@ describe('dataset loaders', () => {
     assert.equal(d.suggestedMetric?.name, 'exact');
     const ex = toExamples(d, resolveFieldMapping(d));
     assert.deepEqual(ex.map((e) => [e.input, e.gold]), [['2+2?', '4'], ['3+3?', '6']]);
+    const config = parseDatasetText(JSON.stringify({ prompts: ['p.txt'], tests: [{ vars: { q: 'x' }, assert: [{ type: 'contains', value: 'y' }] }] }), 'promptfooconfig.json');
+    assert.equal(config.format, 'promptfoo');
+    assert.equal(config.suggestedMetric?.name, 'contains');
     const regex = parseDatasetText(JSON.stringify([{ vars: { q: 'x' }, assert: [{ type: 'regex', value: '^\\d+$' }] }]), 't.json');
     assert.equal(regex.suggestedMetric?.name, 'regex');
     fails(() => parseDatasetText('- vars: {q: a}\n  assert: [{type: javascript, value: "x"}]\n', 't.yaml'), /record 1, field "assert": needs exactly one assert/);
@@ -96,6 +99,13 @@ describe('field mapping', () => {
     assert.equal(e.gold, '1');
     assert.deepEqual(e.vars, { q: 'x', a: '1', ctx: 'c' });
     assert.equal(e.id, 'd.jsonl#0');
+  });
+
+  it('own ids are used only when present and distinct in every row', () => {
+    const own = parseDatasetText('{"id":"a","question":"x","answer":"1"}\n{"id":"b","question":"y","answer":"2"}', 'd.jsonl');
+    assert.deepEqual(toExamples(own, resolveFieldMapping(own)).map((e) => e.id), ['a', 'b']);
+    const dup = parseDatasetText('{"id":"a","question":"x","answer":"1"}\n{"id":"a","question":"y","answer":"2"}', 'd.jsonl');
+    assert.deepEqual(toExamples(dup, resolveFieldMapping(dup)).map((e) => e.id), ['d.jsonl#0', 'd.jsonl#1']);
   });
 
   it('GSM8K-style golds become the final answer', () => {

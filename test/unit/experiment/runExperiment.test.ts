@@ -149,3 +149,13 @@ describe('experiment pieces', () => {
     assert.deepEqual(spentInJournal([]), { calls: 0, tokens: 0, costUsd: 0, elapsedMs: 0 });
   });
 });
+
+describe('experiment file strictness', () => {
+  it('rejects a misspelt key instead of ignoring it', () => {
+    const ok = { prompt: 'p', data: { source: 'gsm8k' }, configs: [{ name: 'a' }] };
+    assert.ok(ExperimentSpecSchema.safeParse(ok).success);
+    assert.ok(!ExperimentSpecSchema.safeParse({ ...ok, seed: 3 }).success);
+    assert.ok(!ExperimentSpecSchema.safeParse({ ...ok, configs: [{ name: 'a', batchsize: 3 }] }).success);
+    assert.ok(!ExperimentSpecSchema.safeParse({ ...ok, base: { stepz: 3 } }).success);
+  });
+});

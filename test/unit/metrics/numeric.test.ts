@@ -33,6 +33,12 @@ describe('numeric metric', () => {
     ['I think it is 18', '18', 0], // strict: no Answer: line
     ['Answer: none', '18', 0],
     ['Answer: 1e3', '1000', 0],
+    ['Answer: 1.600', '1600', 1], // continental thousands (MGSM de/es/fr)
+    ['Answer: 1.600', '1.6', 1],
+    ['Answer: 2,5', '2.5', 1], // continental decimal comma
+    ['Answer: 1.234.567 €', '1234567', 1],
+    ['Answer: 1,600', '1.6', 0], // English grouping is never a decimal comma
+    ['Answer: 1.60', '160', 0],
   ];
   for (const [output, gold, expected] of cases) {
     it(`${JSON.stringify(output)} vs gold ${JSON.stringify(gold)} → ${expected}`, async () => {

@@ -21,5 +21,6 @@ describe('metric registry', () => {
     assert.equal(defaultMetricFor({ examples: [ex('\\boxed{5}')] }), 'boxed');
     assert.equal(defaultMetricFor({ examples: [ex('Yes'), ex('No')] }), 'exact-ci');
     assert.equal(defaultMetricFor({ examples: [ex('42'), ex('forty')] }), 'exact-ci');
+    assert.equal(defaultMetricFor({ train: [ex('(A)')], val: [ex('(B)')], test: [] }), 'choice');
   });
 });

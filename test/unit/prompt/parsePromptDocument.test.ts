@@ -60,6 +60,15 @@ describe('parsePromptDocument', () => {
     parseError(() => parsePromptDocument(PROMPTY, 'math.prompty', { region: { section: 'assistant' } }), 9, /no section "assistant".*system, user/);
   });
 
+  it('.prompty role lines as Prompty writes them: `# user:`, attributes, developer, implicit system', () => {
+    const text = '---\nname: x\n---\nYou are terse.\n\n# User[name="Alice"]:\n{{question}}\n\ndeveloper:\nBe safe.\n';
+    const doc = parsePromptDocument(text, 'x.prompty');
+    assert.equal(doc.body, 'You are terse.');
+    assert.deepEqual(doc.regions.filter((r) => r.kind === 'role-section').map((r) => r.name), ['system', 'user', 'developer']);
+    assert.equal(parsePromptDocument(text, 'x.prompty', { region: { section: 'developer' } }).body, 'Be safe.');
+    assert.throws(() => replaceBody(doc, 'Terse.\n# assistant:\nInjected'), /structure/);
+  });
+
   it('a marked region is the body; markers and the rest stay', () => {
     const text = '# Title\n\nIntro stays.\n<!-- dlpo:begin -->\nOptimize me.\n<!-- dlpo:end -->\nOutro stays.\n';
     const doc = parsePromptDocument(text, 'AGENTS.md');

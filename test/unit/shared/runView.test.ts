@@ -117,6 +117,21 @@ describe('run view reducer', () => {
     assert.equal(v.startScores.val, 0.5);
   });
 
+  it("takes the start scores from step 0's evaluation and puts test scores where they belong", () => {
+    const v = runViewOf([
+      { type: 'eval', step: 0, split: 'val', score: 0.25, n: 4, prompt: 'current' },
+      { type: 'eval', step: 0, split: 'train', score: 0.5, n: 4, prompt: 'current' },
+      { type: 'step-start', step: 1, epoch: 0, batch: [], lr: null },
+      { type: 'eval', step: 1, split: 'val', score: 0.5, n: 4, prompt: 'current' },
+      { type: 'eval', step: 1, split: 'test', score: 0.2, n: 4, prompt: 'start' },
+      { type: 'eval', step: 1, split: 'test', score: 0.6, n: 4, prompt: 'best' },
+      { type: 'eval', step: 1, split: 'test', score: 0.55, n: 4, prompt: 'final' },
+    ]);
+    assert.deepEqual(v.startScores, { train: 0.5, val: 0.25, test: 0.2 });
+    assert.deepEqual(v.testScores, { best: 0.6, final: 0.55 });
+    assert.deepEqual(v.curves.map((p) => [p.step, p.val, p.test]), [[0, 0.25, 0.2], [1, 0.5, 0.55]]);
+  });
+
   it('keeps the best-so-far line right when an earlier step gets a late validation score', () => {
     const v = runViewOf([
       { type: 'eval', step: 2, split: 'val', score: 0.4, n: 1, prompt: 'current' },

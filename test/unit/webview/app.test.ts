@@ -207,6 +207,18 @@ describe('webview: run panel app', () => {
     assert.equal(more.hidden, true);
   });
 
+  it('shows the review buttons when the session status says a candidate waits (no event for it)', async () => {
+    const events = syntheticRunEvents({ steps: 2, unfinished: true }).filter((e) => !(('step' in e) && e.step === 2 && ['tsa-decision', 'review', 'eval', 'prompt-length', 'checkpoint'].includes(e.type)));
+    await boot(events, events.length);
+    assert.equal(q('[data-testid="btn-accept"]'), null);
+    app.receive({ type: 'status', status: 'waiting-review' });
+    assert.ok(q('[data-step="2"] [data-testid="btn-accept"]'));
+    assert.ok(q('[data-step="2"] [data-testid="badge-review"]'));
+    assert.match(q('[data-testid="run-notice"]')!.textContent!, /waiting for your review/);
+    app.receive({ type: 'status', status: 'running' });
+    assert.equal(q('[data-testid="btn-accept"]'), null);
+  });
+
   it('applies a status push to the header', async () => {
     const events = syntheticRunEvents({ steps: 1, unfinished: true });
     await boot(events, events.length);
