@@ -90,7 +90,7 @@ function at(events: TimedEvent[], type: RunEvent['type']): number | undefined {
 }
 
 /** Splits the step's requests into the trainer's rounds and computes both floors. */
-function analyseStep(window: TimedEvent[], all: RequestSummary[]): Omit<StepFigure, 'step' | 'measuredMs'> {
+function analyseStep(window: TimedEvent[], all: RequestSummary[]): Omit<StepFigure, "step" | "measuredMs" | "phasesMs"> {
   const start = window[0].wall;
   const end = window[window.length - 1].wall;
   const reqs = all.filter((r) => r.receivedAt >= start && r.receivedAt <= end);

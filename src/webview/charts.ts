@@ -46,6 +46,7 @@ interface ChartSpec {
 }
 
 const noPath: uPlot.Series.PathBuilder = () => null;
+const stepValue = (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : String(v));
 
 function axis(p: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
   return { stroke: p.muted, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid, width: 1 }, ...extra };
@@ -79,7 +80,7 @@ const SPECS: ChartSpec[] = [
       scales: { x: { time: false }, y: { range: [0, 1] } },
       axes: [stepAxis(p), axis(p, { values: (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)}%`) })],
       series: [
-        { label: 'step' },
+        { label: 'step', value: stepValue },
         { label: 'train batch', stroke: p.muted, width: 1, dash: [4, 4], value: pct, spanGaps: true },
         { label: 'train', stroke: p.purple, width: 1.5, value: pct, spanGaps: true },
         { label: 'validation', stroke: p.blue, width: 2, value: pct, spanGaps: true },
@@ -117,7 +118,7 @@ const SPECS: ChartSpec[] = [
         axis(p, { scale: 'tokens', side: 1, grid: { show: false }, label: 'tokens' }),
       ],
       series: [
-        { label: 'step' },
+        { label: 'step', value: stepValue },
         { label: 'sentences', stroke: p.yellow, width: 2, scale: 'sentences', spanGaps: true },
         { label: 'tokens', stroke: p.purple, width: 1.5, dash: [5, 3], scale: 'tokens', spanGaps: true },
       ],
@@ -141,7 +142,7 @@ const SPECS: ChartSpec[] = [
         axis(p, { scale: 'usd', side: 1, size: 64, grid: { show: false }, values: (_u, t) => t.map((v) => formatUsd(v)) }),
       ],
       series: [
-        { label: 'step' },
+        { label: 'step', value: stepValue },
         { label: 'tokens', stroke: p.blue, width: 2, scale: 'tokens', spanGaps: true, value: (_u, v) => (v === null ? '—' : formatCount(v)) },
         { label: 'cost', stroke: p.orange, width: 2, scale: 'usd', spanGaps: true, value: (_u, v) => (v === null ? '—' : formatUsd(v)) },
       ],

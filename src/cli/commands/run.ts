@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findConfigFile, loadConfigFile } from '../../core/config/loadConfigFile';
 import { ConfigError, mergeConfig, type ConfigLayer } from '../../core/config/mergeConfig';
+import { isBadInputError } from '../../core/data/badInput';
 import { TECHNIQUE_NAMES, type TechniqueName } from '../../core/config/presets';
 import type { RunConfig } from '../../core/config/runConfig';
 import { RunConfigSchema } from '../../core/config/runConfig';
@@ -209,7 +210,8 @@ function describeError(e: unknown): string {
 }
 
 /** Errors that mean the user's input is wrong (exit 2), by class name to keep the CLI decoupled from every module. */
-const INPUT_ERRORS = new Set(['UsageError', 'ConfigError', 'RunSetupError', 'DatasetError', 'InputFileError', 'MetricConfigError', 'TemplateError', 'PromptDocumentError', 'PromptFileError']);
+// Errors whose class lives in a module this file does not import, recognised by name.
+const INPUT_ERRORS = new Set(['PromptDocumentError', 'PromptFileError']);
 
 export const runCommand: CliCommand = {
   name: 'run',
@@ -283,7 +285,7 @@ export const runCommand: CliCommand = {
       }
     } catch (e) {
       const name = e instanceof Error ? e.name : '';
-      if (e instanceof UsageError || e instanceof ConfigError || e instanceof RunSetupError || INPUT_ERRORS.has(name)) {
+      if (e instanceof UsageError || e instanceof ConfigError || e instanceof RunSetupError || isBadInputError(e) || INPUT_ERRORS.has(name)) {
         err(`dlpo run: ${describeError(e)}`);
         return EXIT.usage;
       }

@@ -4,6 +4,8 @@ import type { TableRow } from './results';
 /** `62.0 ± 3.1` in percent, or `–` when no run produced the figure. */
 export function formatMeanStd(s: Summary, digits = 1): string {
   if (s.mean === null) return '–';
+  // One seed has no spread: a `± 0.0` would claim a precision nobody measured.
+  if (s.n < 2) return `${(s.mean * 100).toFixed(digits)} (n=1)`;
   return `${(s.mean * 100).toFixed(digits)} ± ${((s.std ?? 0) * 100).toFixed(digits)}`;
 }
 

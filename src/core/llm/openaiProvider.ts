@@ -131,6 +131,7 @@ class OpenAiChatModel implements ChatModel {
     let finish: string | null = null;
     let model = this.opts.model;
     let usage: ChatCompletion['usage'] | undefined;
+    let sawChoice = false;
     let stream: AsyncIterable<ChatCompletionChunk> & { controller: AbortController };
     try {
       stream = await this.withAdaptedParams(() =>
@@ -149,6 +150,7 @@ class OpenAiChatModel implements ChatModel {
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices?.[0];
         if (!choice) continue;
+        sawChoice = true;
         const delta = choice.delta as { content?: string | null; reasoning_content?: string | null; reasoning?: string | null } | undefined;
         const r = delta?.reasoning_content ?? delta?.reasoning;
         if (typeof r === 'string') reasoning += r;
@@ -169,6 +171,9 @@ class OpenAiChatModel implements ChatModel {
       // A consumer that stops early must not leave the HTTP response open.
       if (finish === null) stream.controller.abort();
     }
+    // Like a completion without choices: a body that is not an SSE stream (a JSON error
+    // with status 200, an HTML page) parses as zero events and must not pass for "".
+    if (!sawChoice) throw new LlmError('bad-response', `${this.label} ended the stream without sending an answer`, { retryable: true });
     yield { type: 'done', response: this.finish(text, reasoning, finish, model, usage, request) };
   }
 

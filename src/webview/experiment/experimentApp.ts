@@ -17,6 +17,8 @@ type Summary = TableRowView['val'];
 /** `62.0 ± 3.1%` (mean ± sample std over seeds), or `—`. */
 export function meanStd(s: Summary): string {
   if (s.mean === null) return '—';
+  // One seed has no spread: a `± 0.0` would claim a precision nobody measured.
+  if (s.n < 2) return `${(s.mean * 100).toFixed(1)}% (1 run)`;
   return `${(s.mean * 100).toFixed(1)} ± ${((s.std ?? 0) * 100).toFixed(1)}%`;
 }
 

@@ -35,7 +35,7 @@ describe('reliability: secrets never written (dlpo run with a hostile server)', 
     fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  it('500s and a 401 quoting the key, a resume, malformed JSON carrying the key: the key is in no file and no output', async () => {
+  it('500s and a 401 quoting the key, a resume, malformed JSON and an HTML error page carrying it: the key is in no file and no output', async () => {
     const env = { DLPO_TEST_KEY: KEY };
     // Two 500s whose message quotes the key: retried, the run goes on.
     fault.mode = { kind: 'reply', reply: { type: 'error', status: 500, message: `upstream failed for ${KEY}`, retryAfterMs: 5 }, times: 2 };
@@ -59,18 +59,28 @@ describe('reliability: secrets never written (dlpo run with a hostile server)', 
     outputs.push(resumed);
     assert.equal(resumed.code, 0, resumed.stderr);
 
-    // Broken bodies that carry the key, until the retries run out: the run fails as bad-response.
-    fault.mode = { kind: 'reply', reply: { type: 'malformed', body: `{"error": "bad key ${KEY}", ` } };
-    const broken = await runCli(['run', 'gsm8k.prompt.md', ...DATA, '--no-cache', '--out', 'broken', ...httpArgs(fault.server)], { cwd: ws, env });
+    // Broken JSON bodies that carry the key (retried, then answered) …
+    fault.mode = { kind: 'reply', reply: { type: 'malformed', body: `{"error": "bad key ${KEY}", ` }, times: 3 };
+    // … then a proxy's HTML error page quoting it, until the retries run out: the run fails.
+    const proxyPage = { type: 'raw' as const, status: 502, body: `<html><body>Bad gateway (auth ${KEY})</body></html>`, headers: { 'content-type': 'text/html', 'retry-after-ms': '5' } };
+    const { child: child2, done: done2 } = spawnCli(['run', 'gsm8k.prompt.md', ...DATA, '--no-cache', '--out', 'broken', ...httpArgs(fault.server)], { cwd: ws, env });
+    try {
+      await waitUntil(() => fault.mode.kind === 'ok' && /"type":"step-start","step":1/.test(journalText(runDirUnder(ws, 'broken'))), 60_000, 'step 1 to start');
+    } catch (e) {
+      child2.kill('SIGKILL');
+      throw e;
+    }
+    fault.mode = { kind: 'reply', reply: proxyPage };
+    const broken = await done2;
     outputs.push(broken);
     fault.mode = { kind: 'ok' };
     assert.equal(broken.code, 1, broken.stderr);
-    assert.match(broken.stderr, /malformed JSON|not a chat completion/);
+    assert.match(broken.stderr, /server error 502/);
 
     // The key really was sent (so the search below could have found it) …
     assert.ok(fault.server.chatRequests().length > 0);
     assert.ok(fault.server.chatRequests().every((q) => q.auth.present && q.auth.sha256 === sha256(KEY)));
-    assert.ok(fault.faulted.length >= 8, 'every fault was served');
+    assert.ok(fault.faulted.length >= 2 + 1 + 3 + 5, 'every fault was served');
     // … and the server's error texts were shown (scrubbed), not dropped.
     assert.ok(outputs.some((o) => /upstream failed for \[redacted\]/.test(o.stderr)), 'the 500 message is shown with the key scrubbed');
 

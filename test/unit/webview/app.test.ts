@@ -171,7 +171,7 @@ describe('webview: run panel app', () => {
     const events = syntheticRunEvents({ steps: 2, unfinished: true }).filter((e) => !(('step' in e) && e.step === 2 && ['tsa-decision', 'review', 'eval', 'prompt-length', 'checkpoint'].includes(e.type)));
     events.push({ type: 'waiting', reason: 'review', seconds: 0, message: 'Review the candidate in the editor' });
     await boot(events, events.length, 'waiting-review');
-    assert.match(q('[data-testid="run-notice"]')!.textContent!, /Waiting for your review/);
+    assert.match(q('[data-testid="run-notice"]')!.textContent!, /waiting for your review/i);
     (q('[data-testid="btn-accept"]') as HTMLElement).click();
     (q('[data-testid="btn-reject"]') as HTMLElement).click();
     (q('[data-testid="btn-let-tsa-decide"]') as HTMLElement).click();
