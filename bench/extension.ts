@@ -33,6 +33,50 @@ function sizeOf(file: string) {
   return { bytes: buf.length, kib: kib(buf.length), gzipKiB: kib(zlib.gzipSync(buf, { level: 9 }).length), modified: fs.statSync(file).mtime.toISOString() };
 }
 
+/** Bytes of each bundle by where they come from (a node_modules package, or our src/), from an esbuild metafile of a production-equivalent build. */
+async function composition(): Promise<Record<string, Record<string, number>>> {
+  const esbuild = await import('esbuild');
+  const targets: Record<string, Record<string, unknown>> = {
+    'dist/extension.js': { entryPoints: ['src/extension/extension.ts'], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+    'dist/cli.js': { entryPoints: ['src/cli/main.ts'], platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+    'dist/webview/main.js': { entryPoints: ['src/webview/main.ts'], platform: 'browser', format: 'iife', target: 'es2022', loader: { '.css': 'css', '.ttf': 'empty', '.woff': 'empty', '.woff2': 'empty' } },
+  };
+  const out: Record<string, Record<string, number>> = {};
+  for (const [name, opts] of Object.entries(targets)) {
+    try {
+      const r = await esbuild.build({ ...opts, bundle: true, minify: true, write: false, metafile: true, outdir: '/tmp/dlpo-bench-meta', absWorkingDir: ROOT, logLevel: 'silent', legalComments: 'none' });
+      const by: Record<string, number> = {};
+      for (const o of Object.values(r.metafile.outputs)) {
+        for (const [input, info] of Object.entries(o.inputs)) {
+          const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+          const key = m ? m[1] : input.startsWith('src/') ? `src/${input.split('/')[1]}` : 'other';
+          by[key] = (by[key] ?? 0) + info.bytesInOutput;
+        }
+      }
+      out[name] = Object.fromEntries(Object.entries(by).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, kib(v)]));
+    } catch (e) {
+      out[name] = { [`build failed: ${(e as Error).message.split('\n')[0]}`]: 0 };
+    }
+  }
+  return out;
+}
+
+/** The .vsix's uncompressed contents by top folder (unzip -l). */
+function vsixContents(file: string): Record<string, number> | null {
+  if (!fs.existsSync(file)) return null;
+  const r = spawnSync('unzip', ['-l', file], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  const by: Record<string, number> = {};
+  for (const line of r.stdout.split('\n')) {
+    const m = /^\s*(\d+)\s+\S+\s+\S+\s+(extension\/.+)$/.exec(line);
+    if (!m) continue;
+    const parts = m[2].split('/');
+    const key = parts.length > 3 ? parts.slice(0, 3).join('/') : parts.slice(0, 2).join('/');
+    by[key] = (by[key] ?? 0) + Number(m[1]);
+  }
+  return Object.fromEntries(Object.entries(by).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, kib(v)]));
+}
+
 function runNode(args: string[], timeoutMs: number): { ok: boolean; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   return { ok: r.status === 0, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
@@ -74,6 +118,13 @@ async function main(): Promise<void> {
     Object.entries(files).map(([f, s]) => [f, s ? s.kib.toFixed(1) : 'missing', s ? s.gzipKiB.toFixed(1) : '-']),
   );
 
+  const parts = await composition();
+  for (const [name, by] of Object.entries(parts)) {
+    printTable(`What ${name} is made of (minified KiB by source)`, ['source', 'KiB'], Object.entries(by).slice(0, 8).map(([k, v]) => [k, v.toFixed(1)]));
+  }
+  const vsix = vsixContents(path.join(dist, 'dlpo-prompt-optimizer.vsix'));
+  if (vsix) printTable('What the .vsix holds (uncompressed KiB by folder)', ['folder', 'KiB'], Object.entries(vsix).slice(0, 10).map(([k, v]) => [k, v.toFixed(1)]));
+
   // --- activation proxy
   const act = runNode(['--expose-gc', path.join(__dirname, 'lib', 'activationProxy.js'), path.join(dist, 'extension.js')], 60_000);
   const activation = lastJson(act.stdout) ?? { error: act.stderr.trim().split('\n').slice(-5).join('\n') };
@@ -110,6 +161,8 @@ async function main(): Promise<void> {
   const file = writeResult('extension', machine, startedAt, {
     build,
     files,
+    bundleComposition: parts,
+    vsixContents: vsix,
     activationProxy: { method: 'require(dist/extension.js) + activate() in plain Node with a stub vscode module', ...activation },
     memoryProxy: { method: `runner + offline simulator, ${MEMORY_STEPS} steps, in plain Node`, ...memory },
     extensionHost: 'not measured: the e2e harness (test/e2e) does not time activation or sample the extension host’s memory',

@@ -20,9 +20,14 @@
  *              to the end of the response), which also absorbs the server's timer drift
  *              on this shared machine: no client could finish the step sooner.
  * Ratio = measured step wall time (step-start → checkpoint event) / floor.
- * maxConcurrency = the widest round (max of N_val, N_train, B), so no round is throttled.
+ * maxConcurrency = the widest round (max of N_val, N_train, B; N_val + N_train without
+ * TSA), so no round is throttled by the limiter.
  *
- * Last line: `step-time ratio (worst): X` (against the observed floor).
+ * One `textgrad` configuration (no TSA) is added: there the prompt's val and train
+ * scoring after the update are one round (6 rounds a step).
+ *
+ * A warm-up run (not recorded) comes first. Last line: `step-time ratio (worst): X`
+ * (against the observed floor).
  */
 import * as path from 'node:path';
 import type { RunEvent } from '../src/core/run/events';
@@ -90,7 +95,7 @@ function at(events: TimedEvent[], type: RunEvent['type']): number | undefined {
 }
 
 /** Splits the step's requests into the trainer's rounds and computes both floors. */
-function analyseStep(window: TimedEvent[], all: RequestSummary[]): Omit<StepFigure, "step" | "measuredMs" | "phasesMs"> {
+function analyseStep(window: TimedEvent[], all: RequestSummary[]): Omit<StepFigure, 'step' | 'measuredMs' | 'phasesMs'> {
   const start = window[0].wall;
   const end = window[window.length - 1].wall;
   const reqs = all.filter((r) => r.receivedAt >= start && r.receivedAt <= end);
@@ -132,7 +137,7 @@ function analyseStep(window: TimedEvent[], all: RequestSummary[]): Omit<StepFigu
 async function main(): Promise<void> {
   const startedAt = new Date();
   const machine = machineInfo();
-  console.log(`step-floor: latency ${LATENCY_MS} ms per call, backward replies streamed at ${TOKENS_PER_SECOND} tokens/s, preset best, cache off`);
+  console.log(`step-floor: latency ${LATENCY_MS} ms per call, backward replies streamed at ${TOKENS_PER_SECOND} tokens/s, preset best (and one textgrad), cache off`);
   console.log(machineLine(machine));
   const ws = makeWorkspace(syntheticDataset(N_TRAIN + Math.max(...VALS) + N_TEST));
   const server = await startRemoteServer({ dataFile: path.join(ws.dir, ws.dataFile), latencyMs: LATENCY_MS, backwardTokensPerSecond: TOKENS_PER_SECOND, seed: 5 });
@@ -142,63 +147,68 @@ async function main(): Promise<void> {
   try {
     // Warm-up (not recorded): JIT, the SDK's modules and the HTTP connection pool, as in any run after its first few calls.
     await benchRun({ ws, preset: 'best', sizes: { train: N_TRAIN, val: Math.max(...VALS), test: N_TEST }, batchSize: 3, steps: 1, maxConcurrency: 256, baseUrl: server.baseUrl, cache: { enabled: false } });
-    for (const nVal of VALS) {
-      for (const b of BATCHES) {
-        // BENCH_ONLY=5x200 runs one configuration (for investigating).
-        if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== `${b}x${nVal}`) continue;
-        await server.reset();
-        const maxConcurrency = Math.max(nVal, N_TRAIN, b);
-        const run = await benchRun({
-          ws,
-          preset: 'best',
-          sizes: { train: N_TRAIN, val: nVal, test: N_TEST },
-          batchSize: b,
-          steps: STEPS,
-          maxConcurrency,
-          baseUrl: server.baseUrl,
-          cache: { enabled: false },
-        });
-        const { requests, maxInFlight } = await server.requests();
-        const steps: StepFigure[] = [];
-        for (let s = 1; s <= STEPS; s++) {
-          const w = stepWindow(run.events, s);
-          if (w.length === 0) continue;
-          steps.push({ step: s, measuredMs: w[w.length - 1].t - w[0].t, phasesMs: phases(w), ...analyseStep(w, requests) });
-        }
-        if (run.result.done.stoppedBy !== 'completed') throw new Error(`run stopped by ${run.result.done.stoppedBy}: ${run.result.done.message}`);
-        const measured = mean(steps.map((s) => s.measuredMs));
-        const nominal = mean(steps.map((s) => s.nominalFloorMs));
-        const observed = mean(steps.map((s) => s.observedFloorMs));
-        const ratioObserved = Math.max(...steps.map((s) => s.measuredMs / s.observedFloorMs));
-        const ratioNominal = Math.max(...steps.map((s) => s.measuredMs / s.nominalFloorMs));
-        worst = Math.max(worst, ratioObserved);
-        const roundsPerStep = steps.map((s) => s.rounds).join('/');
-        rows.push([
-          `B=${b} val=${nVal}`,
-          roundsPerStep,
-          round2(mean(steps.map((s) => s.calls))),
-          maxInFlight,
-          Math.round(measured),
-          Math.round(nominal),
-          Math.round(observed),
-          Math.round(measured - observed),
-          ratioNominal.toFixed(2),
-          ratioObserved.toFixed(2),
-        ]);
-        configs.push({
-          batchSize: b,
-          nVal,
-          nTrain: N_TRAIN,
-          maxConcurrency,
-          serverMaxInFlight: maxInFlight,
-          steps: steps.map((s) => ({ ...s, measuredMs: round3(s.measuredMs) })),
-          meanStepMs: round2(measured),
-          meanNominalFloorMs: round2(nominal),
-          meanObservedFloorMs: round2(observed),
-          worstRatioNominal: round3(ratioNominal),
-          worstRatioObserved: round3(ratioObserved),
-        });
+    // The `best` grid, then one `textgrad` configuration (no TSA: the prompt's val and train scoring form one round).
+    const grid: { preset: 'best' | 'textgrad'; b: number; nVal: number }[] = [
+      ...VALS.flatMap((nVal) => BATCHES.map((b) => ({ preset: 'best' as const, b, nVal }))),
+      { preset: 'textgrad', b: 5, nVal: 50 },
+    ];
+    for (const { preset, b, nVal } of grid) {
+      // BENCH_ONLY=5x200 runs one configuration (for investigating).
+      if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== `${b}x${nVal}`) continue;
+      await server.reset();
+      // The widest round: without TSA the prompt's val and train scoring run together.
+      const maxConcurrency = preset === 'textgrad' ? nVal + N_TRAIN : Math.max(nVal, N_TRAIN, b);
+      const run = await benchRun({
+        ws,
+        preset,
+        sizes: { train: N_TRAIN, val: nVal, test: N_TEST },
+        batchSize: b,
+        steps: STEPS,
+        maxConcurrency,
+        baseUrl: server.baseUrl,
+        cache: { enabled: false },
+      });
+      const { requests, maxInFlight } = await server.requests();
+      const steps: StepFigure[] = [];
+      for (let s = 1; s <= STEPS; s++) {
+        const w = stepWindow(run.events, s);
+        if (w.length === 0) continue;
+        steps.push({ step: s, measuredMs: w[w.length - 1].t - w[0].t, phasesMs: phases(w), ...analyseStep(w, requests) });
       }
+      if (run.result.done.stoppedBy !== 'completed') throw new Error(`run stopped by ${run.result.done.stoppedBy}: ${run.result.done.message}`);
+      const measured = mean(steps.map((s) => s.measuredMs));
+      const nominal = mean(steps.map((s) => s.nominalFloorMs));
+      const observed = mean(steps.map((s) => s.observedFloorMs));
+      const ratioObserved = Math.max(...steps.map((s) => s.measuredMs / s.observedFloorMs));
+      const ratioNominal = Math.max(...steps.map((s) => s.measuredMs / s.nominalFloorMs));
+      worst = Math.max(worst, ratioObserved);
+      const roundsPerStep = steps.map((s) => s.rounds).join('/');
+      rows.push([
+        `${preset} B=${b} val=${nVal}`,
+        roundsPerStep,
+        round2(mean(steps.map((s) => s.calls))),
+        maxInFlight,
+        Math.round(measured),
+        Math.round(nominal),
+        Math.round(observed),
+        Math.round(measured - observed),
+        ratioNominal.toFixed(2),
+        ratioObserved.toFixed(2),
+      ]);
+      configs.push({
+        preset,
+        batchSize: b,
+        nVal,
+        nTrain: N_TRAIN,
+        maxConcurrency,
+        serverMaxInFlight: maxInFlight,
+        steps: steps.map((s) => ({ ...s, measuredMs: round3(s.measuredMs) })),
+        meanStepMs: round2(measured),
+        meanNominalFloorMs: round2(nominal),
+        meanObservedFloorMs: round2(observed),
+        worstRatioNominal: round3(ratioNominal),
+        worstRatioObserved: round3(ratioObserved),
+      });
     }
   } finally {
     await server.close();
@@ -210,7 +220,7 @@ async function main(): Promise<void> {
     rows,
   );
   const file = writeResult('step-floor', machine, startedAt, {
-    settings: { latencyMs: LATENCY_MS, backwardTokensPerSecond: TOKENS_PER_SECOND, preset: 'best', cache: false, nTrain: N_TRAIN, nTest: N_TEST, steps: STEPS, target: TARGET },
+    settings: { latencyMs: LATENCY_MS, backwardTokensPerSecond: TOKENS_PER_SECOND, presets: 'best grid + textgrad B=5 val=50', cache: false, nTrain: N_TRAIN, nTest: N_TEST, steps: STEPS, target: TARGET },
     configs,
     worstRatioObserved: round3(worst),
   });

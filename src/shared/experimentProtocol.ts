@@ -10,7 +10,7 @@ import { z } from 'zod';
  *   curves, as in results.json) and keeps pushing `results` after each run ends and
  *   `runProgress` per step while runs are under way;
  * - the webview asks to `openRun` (a click on a run), `export` (CSV / JSON / Markdown, the
- *   host shows a save dialog) or `stop`, and sends `log` lines for the host's log.
+ *   host shows a save dialog), `stop` or `resume`, and sends `log` lines for the host's log.
  */
 
 const Num = z.number().finite();
@@ -103,6 +103,8 @@ export const ExperimentWebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openRun'), key: z.string().min(1).max(600) }),
   z.object({ type: z.literal('export'), format: ExportFormatSchema }),
   z.object({ type: z.literal('stop') }),
+  /** Continue a stopped experiment (finished runs are skipped). */
+  z.object({ type: z.literal('resume') }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: z.string().max(2000) }),
 ]);
 export type ExperimentWebviewToHost = z.infer<typeof ExperimentWebviewToHostSchema>;

@@ -3,14 +3,15 @@
 // 4.100.3 = VS Code 1.100.3), driven through the real UI by Playwright in Debian's
 // Chromium. Exits non-zero when any check fails.
 //
-//   node test/e2e/run.mjs [--vsix FILE] [--skip-build] [--only in-host|ui] [--no-dev]
+//   node test/e2e/run.mjs [--vsix FILE] [--skip-build] [--only in-host|ui] [--dev] [--grep REGEX]
 //
 // 1. set-up: scripts/e2e-setup.sh when the cache (${DLPO_E2E_CACHE:-~/.cache/dlpo-e2e}) is missing
 // 2. build: `npm run package` (-> dist/dlpo-prompt-optimizer.vsix) and scripts/build-tests.mjs
 //    (--vsix FILE tests that package instead and skips the build; --skip-build reuses dist/)
 // 3. the extension-host mocha suites (test/extension-host/*.test.ts) inside the real
-//    extension host, against the installed .vsix, then against the repository folder
-//    (development path; --no-dev skips it)
+//    extension host, against the installed .vsix (and with --dev also against the
+//    repository folder as the development path; --no-dev is accepted and is the default)
+//    (--grep REGEX runs only the in-host tests whose full title matches)
 // 4. the UI journey (test/e2e/lib/journey.mjs), screenshots in test/e2e/screenshots/
 // Env: DLPO_E2E_KEEP=1 keeps the temporary workspaces; DLPO_E2E_UPDATE_DOCS_IMAGES=1
 // copies the panel / inline diff / experiment screenshots to docs/images/; DLPO_E2E_TIMEOUT_SEC bounds the
@@ -89,14 +90,20 @@ function pruneOldRuns(keep = 4) {
   }
 }
 
-// The README's screenshots come from this suite: with DLPO_E2E_UPDATE_DOCS_IMAGES=1 the
-// named stages are copied to docs/images/ (only those the run actually reached).
-const DOCS_IMAGES = { 'panel-curves': 'panel.png', 'inline-diff': 'inline-diff.png', 'experiment-table': 'experiment-table.png' };
+// The README's screenshots come from this suite: with DLPO_E2E_UPDATE_DOCS_IMAGES=1 each
+// image is copied to docs/images/ from the first of its stages the run reached (the panel
+// after a few steps, with accepted and rejected candidates on its curves, reads better
+// than after one).
+const DOCS_IMAGES = {
+  'panel.png': ['resumed-panel', 'stopped', 'panel-curves'],
+  'inline-diff.png': ['inline-diff'],
+  'experiment-table.png': ['experiment-table'],
+};
 function copyDocsImages(shots) {
   const dir = path.join(REPO, 'docs', 'images');
-  for (const [stage, target] of Object.entries(DOCS_IMAGES)) {
-    const shot = shots.find((f) => f.replace(/^\d+-/, '') === `${stage}.png`);
-    if (!shot) { console.log(`[e2e] docs image ${target}: stage "${stage}" was not reached, not updated`); continue; }
+  for (const [target, stages] of Object.entries(DOCS_IMAGES)) {
+    const shot = stages.map((stage) => shots.find((f) => f.replace(/^\d+-/, '') === `${stage}.png`)).find(Boolean);
+    if (!shot) { console.log(`[e2e] docs image ${target}: none of the stages ${stages.join(', ')} was reached, not updated`); continue; }
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(path.join(SCREENSHOTS, shot), path.join(dir, target));
     console.log(`[e2e] docs image updated: docs/images/${target} (from ${shot})`);
@@ -136,11 +143,13 @@ try {
   const browser = await checks.phase('launch chromium', () => launchBrowser(env));
 
   if (only !== 'ui') {
-    const modes = givenVsix || flag('--no-dev') ? ['vsix'] : ['vsix', 'dev'];
+    // The .vsix as shipped is what users get; the development path (the repository as
+    // the extension folder) is the inner loop's, added with --dev.
+    const modes = flag('--dev') && !givenVsix ? ['vsix', 'dev'] : ['vsix'];
     for (const mode of modes) {
       const label = mode === 'vsix' ? 'the installed .vsix' : 'the extension folder (development path)';
       await checks.phase(`extension-host mocha suites against ${label}`, async () => {
-        const r = await runInHostSuite({ env, browser, mode, vsix, testsOut, runDir: RUN_DIR, workspace: freshWorkspace(), screenshotsDir: SCREENSHOTS });
+        const r = await runInHostSuite({ env, browser, mode, vsix, testsOut, runDir: RUN_DIR, workspace: freshWorkspace(), screenshotsDir: SCREENSHOTS, grep: opt('--grep') });
         checks.addMochaReport(`[in-host ${mode}]`, r.report);
         console.log(`    exit code ${r.code}; ${r.report.passes.length} passing, ${r.report.failures.length} failing, ${r.report.pending.length} pending (VS Code ${r.report.host.vscodeVersion}); console: ${r.consoleFile}`);
         if (r.code !== 0 && r.report.failures.length === 0) {

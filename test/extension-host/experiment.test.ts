@@ -36,10 +36,11 @@ describe('experiments (real extension host)', function () {
     fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  it('registers Run Experiment and Open Experiment, and ships the experiment schema', async () => {
+  it('registers Run, Open and Resume Experiment, and ships the experiment schema', async () => {
     const commands = new Set(await vscode.commands.getCommands(true));
     assert.ok(commands.has('dlpo.runExperiment'));
     assert.ok(commands.has('dlpo.openExperiment'));
+    assert.ok(commands.has('dlpo.resumeExperiment'));
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const validation = (ext.packageJSON.contributes.jsonValidation as { fileMatch: string[]; url: string }[]).find((j) => j.fileMatch.includes('dlpo.experiment.json'));
     assert.ok(validation);

@@ -14,12 +14,14 @@ import { runPaths } from '../../core/run/runDir';
 import { jsonSummary, summaryLines } from '../../core/run/summary';
 import { numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../command';
-import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, parseModelOptions, resolveApiKey } from '../modelOptions';
+import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, checkModelSpec, parseModelOptions, resolveApiKey } from '../modelOptions';
 import { ProgressPrinter } from '../runProgress';
 
 const RUN_OPTION_SPECS = {
   data: { type: 'string' },
   metric: { type: 'string' },
+  'input-field': { type: 'string' },
+  'gold-field': { type: 'string' },
   preset: { type: 'string' },
   techniques: { type: 'string' },
   lr: { type: 'string' },
@@ -51,6 +53,7 @@ Data and metric:
   --data SOURCE            dataset file (.jsonl, .json, .csv) or benchmark (gsm8k, bbh/object_counting, ...)
   --metric NAME            numeric | lenient | boxed | choice | exact | contains | regex:<re> | judge ...
                            (default: inferred from the data)
+  --input-field F --gold-field F   which dataset fields are input and gold answer (default: inferred)
   --train-size N --val-size N --test-size N   split sizes
   --seed N                 one seed for splits, batches, dropout and TSA (default 1001)
 
@@ -97,6 +100,8 @@ const FLAG_OF_PATH: Record<string, string> = {
   'data.testSize': '--test-size',
   promptFile: '<prompt-file>',
   data: '--data',
+  'data.inputField': '--input-field',
+  'data.goldField': '--gold-field',
 };
 
 function withFlagHint(problem: string): string {
@@ -132,6 +137,8 @@ function flagLayer(values: Values, positionals: string[], cwd: string, modelConf
     const asFile = path.resolve(cwd, source);
     data.source = fs.existsSync(asFile) ? asFile : source;
   }
+  if (stringOption(values['input-field'])) data.inputField = stringOption(values['input-field']);
+  if (stringOption(values['gold-field'])) data.goldField = stringOption(values['gold-field']);
   if (values['train-size'] !== undefined) data.trainSize = num('train-size', true);
   if (values['val-size'] !== undefined) data.valSize = num('val-size', true);
   if (values['test-size'] !== undefined) data.testSize = num('test-size', true);
@@ -242,7 +249,10 @@ export const runCommand: CliCommand = {
         if (configFile) layers.push(loadConfigFile(configFile));
         layers.push(flagLayer(values, positionals, io.cwd, model.config as Record<string, unknown>));
         config = mergeOrThrow(layers);
-        if (!fs.existsSync(config.promptFile)) throw new UsageError(`Prompt file not found: ${config.promptFile}.`);
+        if (!fs.existsSync(config.promptFile)) throw new UsageError(`Prompt file not found: ${config.promptFile}. Check the path (relative to the current folder).`);
+        // Before any run folder exists: a provider without what it needs is bad input, not a failed run.
+        checkModelSpec(config.forward, 'forward');
+        checkModelSpec(config.backward, 'backward');
         if (!model.quiet && !layers.some((l) => l.values.forward !== undefined)) {
           err('No model configured: using the offline simulator (no network). Pass --simulator to say so, or --model NAME for a real model.');
         }

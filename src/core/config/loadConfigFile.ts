@@ -40,7 +40,8 @@ export function loadConfigFile(file: string): ConfigLayer {
   }
   let values: unknown;
   try {
-    values = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    // logLevel 'error': still throws on errors, but no YAMLWarning printed on the user's terminal.
+    values = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { logLevel: 'error' });
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new ConfigError([`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${why}`]);

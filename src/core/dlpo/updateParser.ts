@@ -41,10 +41,20 @@ export function parseUpdateReply(reply: string, currentPrompt: string, finishRea
   return { ok: true, text };
 }
 
+/**
+ * Above this a candidate is refused even when it is under 100× the current prompt: the
+ * sentence diff of a long prompt against a very long, different reply takes time
+ * quadratic in its sentences (seconds at 200 000 characters, minutes at 1 000 000), and a
+ * hostile or broken server must not be able to stall the run with one reply.
+ */
+export const MAX_CANDIDATE_CHARS = 100_000;
+
 /** Built-in sanity checks of a candidate before any caller-supplied validation. */
 export function builtInCandidateProblem(candidate: string, current: string): string | null {
   if (!candidate.trim()) return 'the candidate is empty';
   const limit = Math.max(current.length, 1) * 100;
   if (candidate.length > limit) return `the candidate is ${candidate.length} characters, more than 100× the current prompt (${current.length})`;
+  const absolute = Math.max(MAX_CANDIDATE_CHARS, current.length * 2);
+  if (candidate.length > absolute) return `the candidate is ${candidate.length} characters, more than the ${absolute} a prompt may grow to`;
   return null;
 }

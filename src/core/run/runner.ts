@@ -161,22 +161,29 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
   }
 
   // --- inputs (read before anything is written, so bad input leaves no half run behind)
-  const prompt: LoadedPrompt = loadPromptFile(path.resolve(cwd, config.promptFile), config.region);
+  let prompt: LoadedPrompt;
+  try {
+    prompt = loadPromptFile(path.resolve(cwd, config.promptFile), config.region);
+  } catch (e) {
+    if (!resuming) fs.rmSync(paths.dir, { recursive: true, force: true });
+    throw e;
+  }
   const secrets = [options.apiKeys?.forward, options.apiKeys?.backward].filter((k): k is string => !!k && k.length >= 4);
   const redact = (text: string) => secrets.reduce((t, k) => t.split(k).join('[redacted]'), text);
 
   let journal: JournalWriter | undefined;
   let closed = false;
-  // Where a resume must cut the journal if this session completes no step: after the
-  // step-0 evaluation when it finished, else right after run-start (see the final checkpoint).
-  let journalAfterStart = 0;
-  let journalAfterStepZero: number | undefined;
+  // Where the journal of the last committed state ends: after this session's run-start,
+  // the step-0 evaluation, or a checkpoint line. A stopped run's final checkpoint points
+  // here, so a resume cuts the unfinished work (see the final checkpoint below).
+  let committedJournalBytes = 0;
   const emit = (event: RunEvent) => {
     // After `done` nothing is journaled: a straggler must not break the journal's last line.
     if (closed) return;
     journal?.append(event);
-    if (journal && event.type === 'run-start') journalAfterStart = journal.size;
-    if (journal && event.type === 'prompt-length' && event.step === 0) journalAfterStepZero = journal.size;
+    if (journal && (event.type === 'run-start' || event.type === 'checkpoint' || (event.type === 'prompt-length' && event.step === 0))) {
+      committedJournalBytes = journal.size;
+    }
     options.onEvent?.(event);
   };
   const inFlight = new InFlightTracker();
@@ -304,10 +311,9 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
   // --- finish: final checkpoint (if the state moved since the last one), done, reports, prompt files
   const finished = done.stoppedBy === 'completed' || done.stoppedBy === 'early-stopping';
   if (finalState && JSON.stringify(finalState) !== lastSavedState) {
-    // Stopped before step 1 completed: the journal already holds part of step 1 (or of the
-    // step-0 evaluation), which a resume redoes, so the checkpoint points before it.
-    const cut = !finished && finalState.step === 0 ? (journalAfterStepZero ?? journalAfterStart) : undefined;
-    checkpointStep(finalState, cut);
+    // A stopped run (before step 1 completed, or during the final test scoring) has
+    // unfinished work in the journal, which a resume redoes: the checkpoint points before it.
+    checkpointStep(finalState, finished ? undefined : committedJournalBytes);
   }
   emit(done);
   closed = true;

@@ -10,6 +10,8 @@ export interface ExperimentBridgeHost {
   /** Asks where to save; undefined when the user cancels. */
   save(defaultPath: string, format: ExportFormat, content: string): Promise<string | undefined>;
   stop(): void;
+  /** Continues the experiment in this folder (DLPO: Resume Experiment). */
+  resume(): void;
   isRunning(): boolean;
   /** The live results, when this window runs the experiment. */
   latest(): ExperimentResults | null;
@@ -85,6 +87,9 @@ export class ExperimentBridge {
       }
       case 'stop':
         this.host.stop();
+        return;
+      case 'resume':
+        if (!this.host.isRunning()) this.host.resume();
         return;
       case 'log':
         this.host.warn(`Experiment panel: ${m.message}`);

@@ -6,6 +6,7 @@ import { findBenchmark } from '../../core/data/benchmarks';
 import { loadTask } from '../../core/data/loadTask';
 import type { ExperimentSpec } from '../../core/experiment/experimentSpec';
 import { ExperimentSpecSchema } from '../../core/experiment/experimentSpec';
+import { readExperimentSpec } from '../../core/experiment/experimentFolder';
 import { planRuns } from '../../core/experiment/grid';
 import { loadExperimentFile } from '../../core/experiment/loadExperimentFile';
 import { PAPER_EXPERIMENTS, paperExperimentSpec, type PaperExperimentName } from '../../core/experiment/paperExperiments';
@@ -37,6 +38,7 @@ export function registerExperimentCommands(services: Services): void {
   registerExperimentPanelSerializer(services.ctx, lives);
   services.ctx.registerCommand('runExperiment', (arg?: unknown) => runExperimentCommand(services, lives, arg));
   services.ctx.registerCommand('openExperiment', (arg?: unknown) => openExperimentCommand(services, lives, arg));
+  services.ctx.registerCommand('resumeExperiment', (arg?: unknown) => resumeExperimentCommand(services, lives, arg));
 }
 
 type KindItem = vscode.QuickPickItem & { paper?: PaperExperimentName; file?: string };
@@ -278,17 +280,75 @@ async function startExperiment(
   if (choice === 'Reveal Folder') await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(outcome.experimentDir));
 }
 
-async function openExperimentCommand(services: Services, lives: LiveExperiments, arg?: unknown): Promise<void> {
+async function pickExperimentDir(services: Services, arg: unknown): Promise<string | undefined> {
   let dir = arg && typeof arg === 'object' && typeof (arg as { experimentDir?: unknown }).experimentDir === 'string' ? (arg as { experimentDir: string }).experimentDir : undefined;
   if (!dir) {
     const root = path.join(path.dirname(services.locations.runsDir(vscode.window.activeTextEditor?.document.uri)), 'experiments');
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: vscode.Uri.file(fs.existsSync(root) ? root : path.dirname(root)), title: 'DLPO: experiment folder (holds experiment.json)' });
     dir = picked?.[0]?.fsPath;
   }
-  if (!dir) return;
+  if (!dir) return undefined;
   if (!fs.existsSync(path.join(dir, 'experiment.json'))) {
     void vscode.window.showErrorMessage(`${dir} is not a DLPO experiment folder (no experiment.json).`);
+    return undefined;
+  }
+  return dir;
+}
+
+/**
+ * DLPO: Resume Experiment — continues a folder: finished runs are skipped, stopped ones
+ * continue from their checkpoints, missing ones start; optionally with more seeds. The
+ * experiment keeps its own prompt, data and models; keys and plumbing come from here.
+ */
+async function resumeExperimentCommand(services: Services, lives: LiveExperiments, arg?: unknown): Promise<void> {
+  if (!(await requireTrust())) return;
+  const dir = await pickExperimentDir(services, arg);
+  if (!dir) return;
+  if (lives.get(dir)) {
+    void vscode.window.showInformationMessage('This experiment is already running.');
     return;
   }
+  let spec: ExperimentSpec;
+  try {
+    spec = readExperimentSpec(dir);
+  } catch (e) {
+    void vscode.window.showErrorMessage((e as Error).message);
+    return;
+  }
+  const count = Array.isArray(spec.seeds) ? spec.seeds.length : spec.seeds;
+  const choices = [
+    { label: `Finish the missing runs (${count} seed${count === 1 ? '' : 's'})`, seeds: spec.seeds },
+    ...(Array.isArray(spec.seeds) ? [] : [3, 5, 10].filter((n) => n > count).map((n) => ({ label: `Extend to ${n} seeds`, description: 'finished runs are kept; only the new seeds run', seeds: n }))),
+  ];
+  const picked = choices.length > 1 ? await vscode.window.showQuickPick(choices, { title: `DLPO: Resume Experiment ${path.basename(dir)}`, ignoreFocusOut: true }) : choices[0];
+  if (!picked) return;
+  spec = { ...spec, seeds: picked.seeds };
+  const promptUri = vscode.Uri.file(spec.prompt);
+  const merged = mergeRunConfig([...configLayersFor(promptUri).layers, { name: 'choices', values: { promptFile: spec.prompt, data: spec.data } }]);
+  if (!merged.ok) {
+    void vscode.window.showErrorMessage(`DLPO configuration problem:\n${formatIssues(merged.issues)}`);
+    return;
+  }
+  const settings = merged.config;
+  let models: Awaited<ReturnType<typeof resolveRunModels>>;
+  try {
+    models = await resolveRunModels({ ...settings, forward: spec.forward ?? settings.forward, backward: spec.backward ?? settings.backward }, services.secrets);
+  } catch (e) {
+    const choice = await vscode.window.showErrorMessage((e as Error).message, 'Set API Key');
+    if (choice) await vscode.commands.executeCommand('dlpo.setApiKey');
+    return;
+  }
+  const runDefaults: Record<string, unknown> = {
+    requestTimeoutSec: settings.requestTimeoutSec,
+    prices: settings.prices,
+    cache: { enabled: settings.cache.enabled, dir: settings.cache.dir ?? new Config(promptUri).cacheLocation ?? services.locations.cacheDir(promptUri) },
+  };
+  const cwd = vscode.workspace.getWorkspaceFolder(promptUri)?.uri.fsPath ?? path.dirname(spec.prompt);
   ExperimentPanel.createOrShow(services.ctx, lives, dir);
+  await startExperiment(services, lives, { spec, experimentDir: dir, runDefaults, models, cwd });
+}
+
+async function openExperimentCommand(services: Services, lives: LiveExperiments, arg?: unknown): Promise<void> {
+  const dir = await pickExperimentDir(services, arg);
+  if (dir) ExperimentPanel.createOrShow(services.ctx, lives, dir);
 }

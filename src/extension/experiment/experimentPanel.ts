@@ -95,6 +95,7 @@ export class ExperimentPanel implements vscode.Disposable {
         return target.fsPath;
       },
       stop: () => this.lives.get(experimentDir)?.stop(),
+      resume: () => void vscode.commands.executeCommand('dlpo.resumeExperiment', { experimentDir }),
       isRunning: () => !!this.lives.get(experimentDir)?.running,
       latest: () => this.lives.get(experimentDir)?.latest ?? null,
       warn: (m) => ctx.output.warn(m),

@@ -62,6 +62,7 @@ export class ExperimentApp {
   private readonly simulator = el('span', { class: 'simulator-badge', testid: 'experiment-simulator', text: 'Offline simulator' });
   private readonly progress = el('span', { class: 'muted', testid: 'experiment-progress' });
   private readonly stopButton: HTMLButtonElement;
+  private readonly resumeButton: HTMLButtonElement;
   private readonly table = el('table', { class: 'exp-table', testid: 'experiment-table' });
   private readonly runsBox = el('div', { class: 'exp-runs', testid: 'experiment-runs' });
   private readonly curves: ExperimentCurves;
@@ -78,6 +79,7 @@ export class ExperimentApp {
     canvas = true,
   ) {
     this.stopButton = button('Stop', { icon: 'stop', testid: 'experiment-stop', secondary: true, title: 'Stop every run (each keeps a checkpoint; resume later)', onClick: () => this.send({ type: 'stop' }) });
+    this.resumeButton = button('Resume', { icon: 'resume', testid: 'experiment-resume', title: 'Finish the runs that did not finish (finished runs are kept), or extend to more seeds', onClick: () => this.send({ type: 'resume' }) });
     const exports = (['csv', 'json', 'markdown'] as ExportFormat[]).map((f) =>
       button(f === 'markdown' ? 'Markdown' : f.toUpperCase(), { icon: 'export', testid: `experiment-export-${f}`, secondary: true, title: `Save the table as ${f === 'markdown' ? 'Markdown' : f.toUpperCase()}`, onClick: () => this.send({ type: 'export', format: f }) }),
     );
@@ -88,7 +90,7 @@ export class ExperimentApp {
       el(
         'div',
         { class: 'experiment-panel', testid: 'experiment-panel' },
-        el('header', { class: 'exp-header' }, el('div', { class: 'title-row' }, this.title, this.simulator), el('div', { class: 'exp-actions' }, this.progress, this.stopButton, ...exports)),
+        el('header', { class: 'exp-header' }, el('div', { class: 'title-row' }, this.title, this.simulator), el('div', { class: 'exp-actions' }, this.progress, this.stopButton, this.resumeButton, ...exports)),
         this.simulatorNote,
         this.empty,
         el('section', { class: 'exp-section' }, el('h2', { text: 'Results by configuration' }), el('div', { class: 'table-scroll' }, this.table)),
@@ -97,6 +99,7 @@ export class ExperimentApp {
       ),
     );
     this.stopButton.hidden = true;
+    this.resumeButton.hidden = true;
   }
 
   start(): void {
@@ -167,6 +170,8 @@ export class ExperimentApp {
     if (stopped) parts.push(`${stopped} stopped`);
     setText(this.progress, parts.join(' · '));
     this.stopButton.hidden = !this.running;
+    this.resumeButton.hidden = this.running || v.runs.length === 0;
+    setText(this.resumeButton.querySelector('span')!, finished < v.runs.length ? 'Resume' : 'Add seeds');
   }
 
   private renderTable(v: ExperimentView): void {

@@ -27,7 +27,7 @@ function companionExtension(dir, testsOut) {
 /**
  * @returns {Promise<{code:number, report:object, consoleFile:string}>}
  */
-export async function runInHostSuite({ env, browser, mode, vsix, testsOut, runDir, workspace, screenshotsDir, timeoutMs = 180_000 }) {
+export async function runInHostSuite({ env, browser, mode, vsix, testsOut, runDir, workspace, screenshotsDir, grep, timeoutMs = 180_000 }) {
   const root = path.join(runDir, `in-host-${mode}`);
   const profile = createProfile(path.join(root, 'profile'));
   const reportFile = path.join(root, 'report.json');
@@ -45,6 +45,7 @@ export async function runInHostSuite({ env, browser, mode, vsix, testsOut, runDi
   }
   writeFile(path.join(testsDir, 'runner-config.json'), {
     mocha: env.mocha, report: reportFile, mode, expectExtensionUnder, expectVersion: extensionVersion,
+    ...(grep ? { grep } : {}),
   });
 
   const server = await startCodeServer(env, profile, { name: `code-server(in-host ${mode})`, folder: workspace });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { newWorkbenchPage, openWorkbench } from './browser.mjs';
 import { createProfile, installVsix, installedExtensions, startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { REPO } from './env.mjs';
-import { stopGroup } from './processes.mjs';
+import { onCleanup, stopGroup } from './processes.mjs';
 import { buildProbeVsix } from './probe.mjs';
 import { sleep, waitFor, writeFile } from './util.mjs';
 import * as wb from './workbench.mjs';
@@ -101,6 +101,8 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
   const markerDir = path.join(root, 'markers');
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dlpo-e2e-ws-'));
   fs.cpSync(fixtureDir, workspace, { recursive: true });
+  // Also cleaned up when the set-up below fails before the journey's own finally.
+  onCleanup(() => { if (process.env.DLPO_E2E_KEEP !== '1') fs.rmSync(workspace, { recursive: true, force: true }); });
   const promptPath = path.join(workspace, PROMPT_FILE);
   const original = fs.readFileSync(promptPath);
 
@@ -111,6 +113,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
   const f = featureState(installed);
 
   const model = await loadJourneyModel({ datasetFile: path.join(workspace, DATA_FILE) });
+  onCleanup(() => model.server.close());
   writeFile(path.join(workspace, '.vscode', 'settings.json'), {
     'dlpo.provider': 'openai-compatible',
     'dlpo.baseUrl': model.server.baseUrl,
@@ -378,8 +381,9 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     await check(C('run a small experiment and see its table'), async () => {
       // Experiments run many trainings: let the loopback model stream fast from here on.
       model.setStreamTokensPerSecond(2000);
+      // A fresh start, as a user beginning another task: the experiment panel gets the width.
+      await wb.closeAllEditors(page);
       await wb.focusWorkbench(page);
-      await editorTab().click().catch(() => {});
       await wb.runCommand(page, experimentTitle);
       const picks = new Map();
       await answerQuickPicks(page, picks, { until: 'estimate', shot, timeoutMs: 40_000 });

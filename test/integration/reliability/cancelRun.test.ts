@@ -164,4 +164,17 @@ describe('reliability: Stop during a hanging request (startRun, real HTTP)', fun
     assert.equal(resumed.done.finalPrompt, baseline.done.finalPrompt);
     assert.deepEqual(comparableJournal(eventsIn(resumed.runDir)), comparableJournal(eventsIn(baseline.runDir)));
   });
+
+  it('during the final test scoring: the partial scoring is left out of the checkpoint, resume ends like the uninterrupted run', async () => {
+    // The start prompt's test score is in; the best prompt's test scoring hangs.
+    const r = await stopDuringHang('final', (e) => e.type === 'eval' && e.split === 'test' && e.prompt === 'start');
+    await assertEndedByStop(r);
+    const ckpt = JSON.parse(fs.readFileSync(path.join(r.result.runDir, 'checkpoint.json'), 'utf8'));
+    assert.equal(ckpt.step, 2);
+    assert.equal(ckpt.finished, false);
+    const resumed = await startRun({ config: config(), runsDir: path.join(dir, 'final'), resumeDir: r.result.runDir, apiKeys, cwd: dir });
+    assert.equal(resumed.done.stoppedBy, 'completed');
+    assert.deepEqual(resumed.done.scores, baseline.done.scores);
+    assert.deepEqual(comparableJournal(eventsIn(resumed.runDir)), comparableJournal(eventsIn(baseline.runDir)));
+  });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJournal } from '../../../src/core/run/journal';
 import { buildCli, httpArgs, makeWorkspace, runCli, spawnCli, waitUntil } from '../run/runSupport';
-import { journalText, only, runDirUnder, startFaultServer, type FaultServer } from './faultServer';
+import { nthRequestOf, only, runDirUnder, startFaultServer, type FaultServer } from './faultServer';
 
 /**
  * Ctrl-C in the CLI while the model hangs: a `dlpo run` child against a loopback server
@@ -34,6 +34,8 @@ describe('reliability: Ctrl-C while the endpoint hangs (dlpo run child process)'
   it('SIGINT ends the hung requests at once, exits 130 with a checkpoint, and --resume completes', async () => {
     const promptFile = path.join(ws, 'gsm8k.prompt.md');
     const original = fs.readFileSync(promptFile);
+    // Every step critiques its 3 examples, so the 4th critique request is step 2's first.
+    fault.armed = { when: nthRequestOf('critique', 4), mode: { kind: 'hang' } };
     const { child, done } = spawnCli(['run', 'gsm8k.prompt.md', ...ARGS, '--request-timeout', '120', '--out', 'runs', ...httpArgs(fault.server)], {
       cwd: ws,
       env: { DLPO_TEST_KEY: KEY },
@@ -41,8 +43,6 @@ describe('reliability: Ctrl-C while the endpoint hangs (dlpo run child process)'
     let exitedAt = 0;
     child.on('exit', () => (exitedAt = Date.now()));
     try {
-      await waitUntil(() => /"type":"loss","step":2/.test(journalText(runDirUnder(ws, 'runs'))), 60_000, 'step 2 to be under way');
-      fault.mode = { kind: 'hang' };
       await waitUntil(() => fault.faulted.some((i) => fault.server.requests[i]?.endedAt === undefined), 30_000, 'a request to hang');
     } catch (e) {
       child.kill('SIGKILL');

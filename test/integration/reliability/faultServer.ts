@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { requestKindOf, type RequestKind } from '../../../src/core/dlpo/markers';
 import type { RunEvent, RunEventOf } from '../../../src/core/run/events';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../../support/loopbackServer';
+import { startLoopbackServer, type ChatRequestView, type LoopbackServer, type RecordedRequest, type Reply } from '../../support/loopbackServer';
 import { dlpoScript, readDataset } from '../run/runSupport';
 
 /**
@@ -14,11 +15,25 @@ import { dlpoScript, readDataset } from '../run/runSupport';
 /** `times`: fault only that many requests, then answer normally again. */
 export type FaultMode = { kind: 'ok' } | { kind: 'hang'; times?: number } | { kind: 'reply'; reply: Reply; times?: number };
 
+export type ChatRequest = RecordedRequest & { chat: ChatRequestView };
+
 export interface FaultServer {
   server: LoopbackServer;
   mode: FaultMode;
+  /**
+   * Switches `mode` at the server, on the first request `when` accepts (that request
+   * already gets the new mode): a fault placed exactly, e.g. "from the first update
+   * request of step 2 on", with no race against a test polling the journal.
+   */
+  armed?: { when: (req: ChatRequest) => boolean; mode: FaultMode };
   /** Indices (server.requests) of the requests answered with a fault. */
   faulted: number[];
+}
+
+/** Accepts the `n`th (1-based) backward request of `kind` (`update`: one per step that reaches the update). */
+export function nthRequestOf(kind: RequestKind, n: number): (req: ChatRequest) => boolean {
+  let seen = 0;
+  return (req) => requestKindOf(req.chat.system || undefined) === kind && ++seen === n;
 }
 
 export async function startFaultServer(delayMs = 0, models?: string[]): Promise<FaultServer> {
@@ -26,6 +41,10 @@ export async function startFaultServer(delayMs = 0, models?: string[]): Promise<
   const state: FaultServer = { server: undefined as unknown as LoopbackServer, mode: { kind: 'ok' }, faulted: [] };
   state.server = await startLoopbackServer({
     script: async (req) => {
+      if (state.armed && state.armed.when(req)) {
+        state.mode = state.armed.mode;
+        state.armed = undefined;
+      }
       const mode = state.mode;
       if (mode.kind === 'ok') return normal(req);
       state.faulted.push(req.index);
@@ -47,10 +66,4 @@ export function runDirUnder(ws: string, out: string): string | undefined {
   if (!fs.existsSync(root)) return undefined;
   const dirs = fs.readdirSync(root);
   return dirs[0] ? path.join(root, dirs[0]) : undefined;
-}
-
-export function journalText(runDir: string | undefined): string {
-  if (!runDir) return '';
-  const file = path.join(runDir, 'events.jsonl');
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 }

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { comparableJournal, readJournal } from '../../../src/core/run/journal';
-import { buildCli, httpArgs, makeWorkspace, runCli, spawnCli, waitUntil } from '../run/runSupport';
-import { journalText, only, runDirUnder, startFaultServer, type FaultServer } from './faultServer';
+import { buildCli, httpArgs, makeWorkspace, runCli } from '../run/runSupport';
+import { nthRequestOf, only, runDirUnder, startFaultServer, type FaultServer } from './faultServer';
 
 /**
  * `dlpo run` against an endpoint that misbehaves the way real ones do, end to end: the
@@ -30,6 +30,7 @@ describe('reliability: hostile endpoints through dlpo run', function () {
     fs.rmSync(ws, { recursive: true, force: true });
   });
   beforeEach(() => {
+    fault.armed = undefined;
     fault.mode = { kind: 'ok' };
     fault.faulted = [];
     fault.server.reset();
@@ -47,25 +48,19 @@ describe('reliability: hostile endpoints through dlpo run', function () {
     const baseDir = runDirUnder(ws, 'base')!;
     fault.server.reset();
 
-    // The server starts failing every request (500, asking for a 5 ms wait) in the middle of step 2.
-    const { child, done } = spawnCli(['run', 'gsm8k.prompt.md', ...ARGS, '--out', 'outage', ...httpArgs(fault.server)], { cwd: ws, env: { DLPO_TEST_KEY: KEY } });
-    try {
-      await waitUntil(() => /"type":"loss","step":2/.test(journalText(runDirUnder(ws, 'outage'))), 60_000, 'step 2 to be under way');
-    } catch (e) {
-      child.kill('SIGKILL');
-      throw e;
-    }
-    fault.mode = { kind: 'reply', reply: { type: 'error', status: 500, message: 'upstream overloaded', retryAfterMs: 5 } };
-    const r = await done;
+    // The server fails every request (500, asking for a 5 ms wait) from step 2's first critique on
+    // (every step critiques its 3 examples, so that is the 4th critique request).
+    fault.armed = { when: nthRequestOf('critique', 4), mode: { kind: 'reply', reply: { type: 'error', status: 500, message: 'upstream overloaded', retryAfterMs: 5 } } };
+    const r = await run('outage');
     fault.mode = { kind: 'ok' };
 
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /The run failed: test-model \(127\.0\.0\.1:\d+\): server error 500: upstream overloaded/);
-    assert.match(r.stderr, /Nothing is lost: the run is paused after step \d\. .*continue with: dlpo run --resume \S+/);
+    assert.match(r.stderr, /Nothing is lost: the run is paused after step 1\. .*continue with: dlpo run --resume \S+/);
     const dir = runDirUnder(ws, 'outage')!;
     const checkpoint = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint.json'), 'utf8'));
     assert.equal(checkpoint.finished, false, 'the run stays resumable');
-    assert.ok(checkpoint.step >= 1);
+    assert.equal(checkpoint.step, 1);
     const events = readJournal(path.join(dir, 'events.jsonl')).events;
     assert.equal(only(events, 'done')[0].stoppedBy, 'error');
     // Retried with backoff up to the limit (5 attempts), each wait journaled and counted.
@@ -138,5 +133,20 @@ describe('reliability: hostile endpoints through dlpo run', function () {
     assert.match(r.stderr, /model or deployment "missing-model" not found at http:\/\/127\.0\.0\.1:\d+\/v1 \(404\)\. The endpoint offers: test-model, other-model\./);
     assert.doesNotMatch(r.stderr, /--resume/, 'a resume keeps the model name, so it cannot help');
     assert.ok(fault.server.requests.some((q) => q.method === 'GET' && q.path === '/v1/models'), 'the endpoint was asked for its models');
+  });
+
+  it('a hang is cut by --request-timeout, retried, and the run goes on', async () => {
+    fault.mode = { kind: 'hang', times: 1 };
+    const r = await run('hang', ['--request-timeout', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /waiting [\d.]+ s: test-model \(127\.0\.0\.1:\d+\): timeout; retrying in [\d.]+ s \(attempt 2 of 5\)/);
+    assert.equal(fault.faulted.length, 1);
+    const hung = await fault.server.waitForEnd(fault.faulted[0], 5000);
+    assert.equal(hung.clientDisconnected, true, 'the timed-out request was closed by the client');
+    const again = fault.server.requests.find((q) => q.index > hung.index && JSON.stringify(q.body) === JSON.stringify(hung.body));
+    assert.ok(again && !again.clientDisconnected, 'and sent again, answered this time');
+    const dir = runDirUnder(ws, 'hang')!;
+    assert.equal(only(readJournal(path.join(dir, 'events.jsonl')).events, 'done')[0].stoppedBy, 'completed');
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')).retries.serverError, 1);
   });
 });

@@ -31,7 +31,7 @@ describe('experiment panel bridge (host side)', function () {
   after(() => fs.rmSync(ws, { recursive: true, force: true }));
 
   function host() {
-    const log = { posted: [] as ExperimentHostToWebview[], opened: [] as string[], saved: [] as { path: string; content: string }[], warnings: [] as string[], stops: 0 };
+    const log = { posted: [] as ExperimentHostToWebview[], opened: [] as string[], saved: [] as { path: string; content: string }[], warnings: [] as string[], stops: 0, resumes: 0 };
     const h: ExperimentBridgeHost = {
       post: (m) => log.posted.push(m),
       openRun: async (d) => void log.opened.push(d),
@@ -40,6 +40,7 @@ describe('experiment panel bridge (host side)', function () {
         return p;
       },
       stop: () => void log.stops++,
+      resume: () => void log.resumes++,
       isRunning: () => false,
       latest: () => null,
       warn: (m) => void log.warnings.push(m),
@@ -73,6 +74,8 @@ describe('experiment panel bridge (host side)', function () {
     assert.match(log.saved[1].content, /Offline simulator/);
     await bridge.receive({ type: 'stop' });
     assert.equal(log.stops, 1);
+    await bridge.receive({ type: 'resume' });
+    assert.equal(log.resumes, 1);
     await bridge.receive({ type: 'openRun' });
     await bridge.receive('hello');
     assert.equal(log.warnings.length, 3);

@@ -63,6 +63,7 @@ describe('webview: experiment panel', () => {
     assert.equal(q('experiment-title')!.textContent, 'Demo table');
     assert.equal(q('experiment-simulator')!.hidden, false);
     assert.equal(q('experiment-stop')!.hidden, false);
+    assert.equal(q('experiment-resume')!.hidden, true, 'no Resume while it runs');
     assert.equal(q('experiment-row-0-val')!.textContent, '37.5 ± 17.7%');
     assert.equal(q('experiment-row-0-delta')!.textContent, 'baseline');
     assert.match(q('experiment-row-1-delta')!.textContent!, /^\+37\.5 pts \[\+25\.0, \+50\.0\] · p 0\.375$/);
@@ -77,6 +78,11 @@ describe('webview: experiment panel', () => {
     assert.ok(root.textContent!.includes(HOSTILE));
     assert.equal((globalThis as Record<string, unknown>).__pwned, undefined);
     assert.equal(q('experiment-stop')!.hidden, true);
+    // Not running and a run unfinished: Resume is offered, and asks the host.
+    assert.equal(q('experiment-resume')!.hidden, false);
+    assert.equal(q('experiment-resume')!.textContent, 'Resume');
+    q('experiment-resume')!.click();
+    assert.deepEqual(api.posted.at(-1), { type: 'resume' });
   });
 
   it('updates a run cell per step, and a click asks the host to open that run', () => {
