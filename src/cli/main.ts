@@ -69,7 +69,8 @@ export async function main(argv: string[], io: CliIO, commands: readonly CliComm
 
 /**
  * The process entry: Ctrl-C aborts the run's signal (commands stop cleanly, write a
- * final checkpoint and return); a second Ctrl-C exits at once with 130.
+ * final checkpoint and return); a second Ctrl-C exits at once with 130. SIGTERM (a
+ * process manager) and SIGHUP (the terminal window was closed) stop the same way.
  */
 export async function runCli(argv: string[] = process.argv.slice(2), commands: readonly CliCommand[] = COMMANDS): Promise<void> {
   const controller = new AbortController();
@@ -82,6 +83,7 @@ export async function runCli(argv: string[] = process.argv.slice(2), commands: r
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  process.on('SIGHUP', onSigint);
   const code = await main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -91,6 +93,7 @@ export async function runCli(argv: string[] = process.argv.slice(2), commands: r
   }, commands);
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigint);
+  process.off('SIGHUP', onSigint);
   process.exitCode = code;
 }
 

@@ -7,10 +7,11 @@ import { nthRequestOf, only, runDirUnder, startFaultServer, type FaultServer } f
 
 /**
  * Ctrl-C in the CLI while the model hangs: a `dlpo run` child against a loopback server
- * that stops answering in the middle of step 2. SIGINT must end the hung HTTP requests
- * (the server sees the client go away before the process exits, and within a second of
- * the signal), write a final checkpoint, leave the prompt file byte-identical, exit 130
- * and say how to resume; the resume then completes.
+ * that stops answering in the middle of step 2. SIGINT (and SIGTERM, and SIGHUP when the
+ * terminal window is closed) must end the hung HTTP requests (the server sees the client
+ * go away before the process exits, and within a second of the signal), write a final
+ * checkpoint, leave the prompt file byte-identical, exit 130 and say how to resume; the
+ * resume then completes.
  */
 
 const KEY = 'sk-test-DLPO-sigint-4c0ffee9d2';
@@ -32,11 +33,24 @@ describe('reliability: Ctrl-C while the endpoint hangs (dlpo run child process)'
   });
 
   it('SIGINT ends the hung requests at once, exits 130 with a checkpoint, and --resume completes', async () => {
+    await interruptDuringHang('SIGINT', 'runs');
+  });
+
+  // SIGTERM: a process manager stopping the job; SIGHUP: the terminal window was closed.
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    it(`${signal} stops the same way: exit 130, hung requests closed, checkpoint kept, resumable`, async () => {
+      await interruptDuringHang(signal, signal.toLowerCase());
+    });
+  }
+
+  async function interruptDuringHang(signal: NodeJS.Signals, out: string) {
+    fault.mode = { kind: 'ok' };
+    fault.faulted = [];
     const promptFile = path.join(ws, 'gsm8k.prompt.md');
     const original = fs.readFileSync(promptFile);
     // Every step critiques its 3 examples, so the 4th critique request is step 2's first.
     fault.armed = { when: nthRequestOf('critique', 4), mode: { kind: 'hang' } };
-    const { child, done } = spawnCli(['run', 'gsm8k.prompt.md', ...ARGS, '--request-timeout', '120', '--out', 'runs', ...httpArgs(fault.server)], {
+    const { child, done } = spawnCli(['run', 'gsm8k.prompt.md', ...ARGS, '--request-timeout', '120', '--out', out, ...httpArgs(fault.server)], {
       cwd: ws,
       env: { DLPO_TEST_KEY: KEY },
     });
@@ -49,7 +63,7 @@ describe('reliability: Ctrl-C while the endpoint hangs (dlpo run child process)'
       throw e;
     }
     const signalledAt = Date.now();
-    child.kill('SIGINT');
+    child.kill(signal);
     const r = await done;
     fault.mode = { kind: 'ok' };
 
@@ -63,11 +77,11 @@ describe('reliability: Ctrl-C while the endpoint hangs (dlpo run child process)'
       assert.equal(req.clientDisconnected, true, `request ${req.index} was abandoned, not answered`);
       assert.ok(req.endedAt! <= exitedAt, `the server saw request ${req.index} end before the process exited`);
       // A behaviour bound with slack for a loaded machine: the promise is "within a second".
-      assert.ok(req.endedAt! - signalledAt < 1000, `request ${req.index} ended ${req.endedAt! - signalledAt} ms after SIGINT`);
+      assert.ok(req.endedAt! - signalledAt < 1000, `request ${req.index} ended ${req.endedAt! - signalledAt} ms after ${signal}`);
     }
     assert.equal(fault.server.inFlight, 0);
 
-    const runDir = runDirUnder(ws, 'runs')!;
+    const runDir = runDirUnder(ws, out)!;
     const checkpoint = JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoint.json'), 'utf8'));
     assert.equal(checkpoint.step, 1);
     assert.equal(checkpoint.finished, false);
@@ -81,5 +95,5 @@ describe('reliability: Ctrl-C while the endpoint hangs (dlpo run child process)'
     assert.equal(only(after, 'done').length, 1);
     assert.equal(only(after, 'done')[0].stoppedBy, 'completed');
     assert.deepEqual(fs.readFileSync(promptFile), original, 'still byte-identical after the resumed run');
-  });
+  }
 });
