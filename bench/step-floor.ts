@@ -19,7 +19,8 @@
  *   observed — each call = the time the server itself spent on it (arrival of the request
  *              to the end of the response), which also absorbs the server's timer drift
  *              on this shared machine: no client could finish the step sooner.
- * Ratio = measured step wall time (step-start → checkpoint event) / floor.
+ * Ratio per configuration = mean measured step wall time (step-start → checkpoint event)
+ * / mean floor over its steps; the worst single step is reported too.
  * maxConcurrency = the widest round (max of N_val, N_train, B; N_val + N_train without
  * TSA), so no round is throttled by the limiter.
  *
@@ -179,8 +180,12 @@ async function main(): Promise<void> {
       const measured = mean(steps.map((s) => s.measuredMs));
       const nominal = mean(steps.map((s) => s.nominalFloorMs));
       const observed = mean(steps.map((s) => s.observedFloorMs));
-      const ratioObserved = Math.max(...steps.map((s) => s.measuredMs / s.observedFloorMs));
-      const ratioNominal = Math.max(...steps.map((s) => s.measuredMs / s.nominalFloorMs));
+      // Per configuration: mean step time / mean floor over its steps (one stalled step on
+      // this shared machine should not stand for the configuration); the worst single step
+      // is shown next to it.
+      const ratioObserved = measured / observed;
+      const ratioNominal = measured / nominal;
+      const worstStep = Math.max(...steps.map((s) => s.measuredMs / s.observedFloorMs));
       worst = Math.max(worst, ratioObserved);
       const roundsPerStep = steps.map((s) => s.rounds).join('/');
       rows.push([
@@ -194,6 +199,7 @@ async function main(): Promise<void> {
         Math.round(measured - observed),
         ratioNominal.toFixed(2),
         ratioObserved.toFixed(2),
+        worstStep.toFixed(2),
       ]);
       configs.push({
         preset,
@@ -206,8 +212,9 @@ async function main(): Promise<void> {
         meanStepMs: round2(measured),
         meanNominalFloorMs: round2(nominal),
         meanObservedFloorMs: round2(observed),
-        worstRatioNominal: round3(ratioNominal),
-        worstRatioObserved: round3(ratioObserved),
+        ratioNominal: round3(ratioNominal),
+        ratioObserved: round3(ratioObserved),
+        worstStepRatioObserved: round3(worstStep),
       });
     }
   } finally {
@@ -215,14 +222,14 @@ async function main(): Promise<void> {
     ws.cleanup();
   }
   printTable(
-    `Wall time per step vs the critical-path floor (mean of ${STEPS} steps; ratio = worst step)`,
-    ['config', 'rounds', 'calls', 'in-flight', 'step ms', 'nominal floor', 'observed floor', 'above obs. floor', 'ratio nom.', 'ratio obs.'],
+    `Wall time per step vs the critical-path floor (means over ${STEPS} steps; ratio = mean step / mean floor)`,
+    ['config', 'rounds', 'calls', 'in-flight', 'step ms', 'nominal floor', 'observed floor', 'above obs. floor', 'ratio nom.', 'ratio obs.', 'worst step obs.'],
     rows,
   );
   const file = writeResult('step-floor', machine, startedAt, {
     settings: { latencyMs: LATENCY_MS, backwardTokensPerSecond: TOKENS_PER_SECOND, presets: 'best grid + textgrad B=5 val=50', cache: false, nTrain: N_TRAIN, nTest: N_TEST, steps: STEPS, target: TARGET },
     configs,
-    worstRatioObserved: round3(worst),
+    worstConfigRatioObserved: round3(worst),
   });
   console.log(`\nresults: ${path.relative(process.cwd(), file)}  (target ≤ ${TARGET})`);
   console.log(`step-time ratio (worst): ${worst.toFixed(2)}`);
