@@ -18,7 +18,10 @@
  * calls in the step; p50 and p95 are over the steps of a window (steps 6–15, 491–500).
  * Last line: `engine overhead p50: X ms/call (step 10) · Y ms/call (step 500)`.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { cloneState, type TrainerState } from '../src/core/dlpo/trainerState';
 import type { RunEvent } from '../src/core/run/events';
 import { benchRun, type TimedEvent } from './lib/benchRun';
 import { createInstantModels } from './lib/instantModel';
@@ -68,6 +71,24 @@ function windowStats(costs: StepCost[], from: number, to: number) {
   };
 }
 
+/**
+ * The trainer state at the end of a run and what one deep copy of it costs: the trainer
+ * and the runner copy or serialise the whole state several times per step, so this is
+ * the part of a step's cost that grows with the run.
+ */
+function stateCost(runDir: string): { stateKiB: number; scoreMemoEntries: number; contrastiveEntries: number; deepCopyMs: number } {
+  const state = (JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoint.json'), 'utf8')) as { state: TrainerState }).state;
+  const reps = 20;
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) cloneState(state);
+  return {
+    stateKiB: round3(JSON.stringify(state).length / 1024),
+    scoreMemoEntries: state.scores.length,
+    contrastiveEntries: state.contrastive.length,
+    deepCopyMs: round3((performance.now() - t0) / reps),
+  };
+}
+
 async function instantRun(steps: number, cache: boolean) {
   const ws = makeWorkspace(syntheticDataset(SIZES.train + SIZES.val + SIZES.test));
   try {
@@ -87,7 +108,7 @@ async function instantRun(steps: number, cache: boolean) {
       },
     });
     if (run.result.done.stoppedBy !== 'completed') throw new Error(`run stopped by ${run.result.done.stoppedBy}: ${run.result.done.message}`);
-    return { costs: stepCosts(run.events, modelAt), wallMs: run.wallMs, accepted: run.result.done };
+    return { costs: stepCosts(run.events, modelAt), wallMs: run.wallMs, state: stateCost(run.result.runDir) };
   } finally {
     ws.cleanup();
   }
@@ -120,6 +141,7 @@ async function main(): Promise<void> {
   const variants = {
     instantCacheOff: { early: windowStats(long.costs, 6, 15), late: windowStats(long.costs, lastFrom, LONG_STEPS - 1), runWallSec: round3(long.wallMs / 1000) },
     instantCacheOn: { early: windowStats(withCache.costs, 6, 15), runWallSec: round3(withCache.wallMs / 1000) },
+    trainerState: { [`afterStep${SHORT_STEPS}`]: withCache.state, [`afterStep${LONG_STEPS}`]: long.state },
     loopbackHttpZeroDelay: { early: windowStats(http.costs, 6, 15), runWallSec: round3(http.wallMs / 1000) },
   };
   const row = (name: string, w: ReturnType<typeof windowStats>) => [name, w.steps, w.callsPerStep, w.p50.toFixed(3), w.p95.toFixed(3), w.stepMsP50.toFixed(1)];
@@ -141,6 +163,14 @@ async function main(): Promise<void> {
     deciles.push([`steps ${slice[0].step}-${slice[slice.length - 1].step}`, percentile(slice.map((c) => c.perCallMs), 50).toFixed(3)]);
   }
   if (deciles.length) printTable('Growth with run length (instant model, cache off)', ['window', 'p50 ms/call'], deciles);
+  printTable(
+    'Trainer state (checkpointed and deep-copied several times per step)',
+    ['after step', 'state KiB', 'score memo entries', 'contrastive entries', 'one deep copy ms'],
+    [
+      [SHORT_STEPS, withCache.state.stateKiB.toFixed(1), withCache.state.scoreMemoEntries, withCache.state.contrastiveEntries, withCache.state.deepCopyMs.toFixed(3)],
+      [LONG_STEPS, long.state.stateKiB.toFixed(1), long.state.scoreMemoEntries, long.state.contrastiveEntries, long.state.deepCopyMs.toFixed(3)],
+    ],
+  );
 
   const file = writeResult('engine-overhead', machine, startedAt, {
     settings: { preset: 'best', batchSize: B, sizes: SIZES, longSteps: LONG_STEPS, shortSteps: SHORT_STEPS, targetMsPerCallP50: TARGET_MS },

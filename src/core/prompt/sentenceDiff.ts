@@ -2,6 +2,9 @@ import { diffArrays } from 'diff';
 import type { Sentence, SentenceEdit } from './sentenceTypes';
 import { segmentSentences, unitKind } from './sentences';
 
+/** Sentence edits beyond which the diff gives up pairing (see diffSentences). */
+const MAX_EDIT_LENGTH = 2000;
+
 /**
  * Sentence-level diff and partial application: the measuring stick of TLR (how many
  * sentences changed) and the tool of TDO (undo the change to a protected sentence).
@@ -25,10 +28,15 @@ import { segmentSentences, unitKind } from './sentences';
 export function diffSentences(before: string, after: string): SentenceEdit[] {
   const b = segmentSentences(before);
   const a = segmentSentences(after);
-  const changes = diffArrays(
-    b.map((s) => s.text),
-    a.map((s) => s.text),
-  );
+  const bTexts = b.map((s) => s.text);
+  const aTexts = a.map((s) => s.text);
+  // Myers' diff is O(N·D): on two long, unrelated texts it can block for seconds. Past
+  // MAX_EDIT_LENGTH the texts share too little for a pairing to mean anything, so the
+  // change is reported as "every sentence replaced".
+  const changes = diffArrays(bTexts, aTexts, { maxEditLength: MAX_EDIT_LENGTH }) ?? [
+    { value: bTexts, count: bTexts.length, added: false, removed: true },
+    { value: aTexts, count: aTexts.length, added: true, removed: false },
+  ];
   const edits: SentenceEdit[] = [];
   let bi = 0;
   let ai = 0;

@@ -136,3 +136,13 @@ describe('diffSentences / applySentenceEdits', () => {
     );
   });
 });
+
+describe('diffSentences on long unrelated texts', () => {
+  it('gives up pairing past the edit limit and still applies exactly', () => {
+    const before = Array.from({ length: 2500 }, (_, i) => `Sentence ${i} talks about apples.`).join(' ');
+    const after = Array.from({ length: 2500 }, (_, i) => `Line ${i} is about pears.`).join(' ');
+    const edits = diffSentences(before, after);
+    assert.equal(edits.length, 2500);
+    assert.equal(applySentenceEdits(before, edits), after);
+  });
+});
