@@ -104,7 +104,7 @@ function referenceForward(tsa: boolean): number {
 async function main(): Promise<void> {
   const startedAt = new Date();
   const machine = machineInfo();
-  console.log(`calls-per-step: B=${B}, train ${SIZES.train}, val ${SIZES.val}, test ${SIZES.test}; loopback server, no delay`);
+  console.log(`calls-per-step: B=${B}, train ${SIZES.train}, val ${SIZES.val}, test ${SIZES.test}; loopback server, no delay; backward replies by the offline simulator`);
   console.log(machineLine(machine));
   const ws = makeWorkspace(syntheticDataset(SIZES.train + SIZES.val + SIZES.test));
   const server = await startRemoteServer({ dataFile: path.join(ws.dir, ws.dataFile), latencyMs: 0, backwardTokensPerSecond: 0, seed: 5 });

@@ -112,6 +112,8 @@ async function main(): Promise<void> {
     for (const f of fs.readdirSync(webview).filter((f) => f.endsWith('.js') || f.endsWith('.css')).sort()) files[`dist/webview/${f}`] = sizeOf(path.join(webview, f));
   }
   files['dist/dlpo-prompt-optimizer.vsix'] = sizeOf(path.join(dist, 'dlpo-prompt-optimizer.vsix'));
+  const vsixFile = files['dist/dlpo-prompt-optimizer.vsix'];
+  if (build.ran && !build.ok && vsixFile) console.log(`note: the packaging failed, so the .vsix measured is an older one (written ${vsixFile.modified})`);
   printTable(
     'Bundle and package sizes (production build)',
     ['file', 'KiB', 'gzip KiB'],

@@ -138,7 +138,7 @@ function analyseStep(window: TimedEvent[], all: RequestSummary[]): Omit<StepFigu
 async function main(): Promise<void> {
   const startedAt = new Date();
   const machine = machineInfo();
-  console.log(`step-floor: latency ${LATENCY_MS} ms per call, backward replies streamed at ${TOKENS_PER_SECOND} tokens/s, preset best (and one textgrad), cache off`);
+  console.log(`step-floor: latency ${LATENCY_MS} ms per call, backward replies (offline simulator text) streamed at ${TOKENS_PER_SECOND} tokens/s, preset best (and one textgrad), cache off`);
   console.log(machineLine(machine));
   const ws = makeWorkspace(syntheticDataset(N_TRAIN + Math.max(...VALS) + N_TEST));
   const server = await startRemoteServer({ dataFile: path.join(ws.dir, ws.dataFile), latencyMs: LATENCY_MS, backwardTokensPerSecond: TOKENS_PER_SECOND, seed: 5 });
