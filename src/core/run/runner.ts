@@ -194,6 +194,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
     models = createRunModels(config, {
       models: options.models,
       apiKeys: options.apiKeys,
+      keySources: options.keySources,
       limiter: options.limiter,
       budget: options.budget,
       onUsage: (r) => emit(usageEvent(r)),
