@@ -1,3 +1,4 @@
+import { renderHtmlReport, renderMarkdownReport } from '../../core/report/runReport';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -156,19 +157,46 @@ function lastAcceptedPrompt(s: RunSession): string | undefined {
   return prompt;
 }
 
+/**
+ * Exports a run as a self-contained HTML report (curves as inline SVG, the sentence
+ * diff, scores and cost; model text escaped, no script) or as Markdown, both built from
+ * the journal alone so a replayed run exports the same report as a live one. The
+ * runner's own report.md/report.json stay in the run folder.
+ */
 export async function exportReport(services: Services, arg?: unknown): Promise<void> {
   const s = await resolveSession(services, arg);
   if (!s) return;
   const paths = runPaths(s.runDir, s.documentUri.fsPath);
+  const format = await vscode.window.showQuickPick(
+    [
+      { label: 'HTML report', description: 'self-contained, with curves; opens in any browser', ext: 'html' as const },
+      { label: 'Markdown report', description: 'with SVG curves', ext: 'md' as const },
+      { label: 'Open the run’s report.md', description: 'the summary the run wrote itself', ext: null },
+    ],
+    { title: `Export run ${s.runId}`, placeHolder: 'Choose a format' },
+  );
+  if (!format) return;
   try {
-    if (!fs.existsSync(paths.reportMd) || !isFinished(s.status)) writeReports(paths);
+    if (format.ext === null) {
+      if (!fs.existsSync(paths.reportMd) || !isFinished(s.status)) writeReports(paths);
+      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(paths.reportMd));
+      return;
+    }
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(path.join(s.runDir, `report.${format.ext}`)),
+      filters: format.ext === 'html' ? { HTML: ['html'] } : { Markdown: ['md'] },
+      title: `Export run ${s.runId} as ${format.label}`,
+    });
+    if (!target) return;
+    const options = { generatedAt: new Date().toISOString() };
+    const text = format.ext === 'html' ? renderHtmlReport(s.events, options) : renderMarkdownReport(s.events, options);
+    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    if (format.ext === 'md') await vscode.commands.executeCommand('markdown.showPreview', target);
+    const choice = await vscode.window.showInformationMessage(`Report written to ${vscode.workspace.asRelativePath(target, false)}.`, 'Reveal');
+    if (choice) await vscode.commands.executeCommand('revealFileInOS', target);
   } catch (e) {
     void vscode.window.showErrorMessage(`DLPO could not write the report: ${(e as Error).message}`);
-    return;
   }
-  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(paths.reportMd));
-  const choice = await vscode.window.showInformationMessage(`Report written to ${vscode.workspace.asRelativePath(paths.reportMd, false)} (and report.json).`, 'Reveal');
-  if (choice) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(paths.reportMd));
 }
 
 export async function revealRunFolder(services: Services, arg?: unknown): Promise<void> {
