@@ -3,27 +3,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExperimentPanelStateSchema } from '../../shared/experimentProtocol';
 import type { Ctx } from '../ctx';
-import { contentSecurityPolicy, escapeHtml, makeNonce, renderMessageHtml } from '../panel/panelHtml';
+import { makeNonce, renderMessageHtml, renderPanelHtml, type PanelHtmlInput } from '../panel/panelHtml';
 import { ExperimentBridge } from './experimentBridge';
 import type { LiveExperiment, LiveExperiments } from './liveExperiments';
 
-/** The page: one bundled script with the nonce, the bundled and the shared stylesheets; nothing inline. */
-export function renderExperimentHtml(input: { cspSource: string; scriptUri: string; styleUris: string[]; nonce: string; title: string }): string {
-  const csp = contentSecurityPolicy(input.cspSource, input.nonce);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-${input.styleUris.map((u) => `<link rel="stylesheet" href="${escapeHtml(u)}">`).join('\n')}
-<title>${escapeHtml(input.title)}</title>
-</head>
-<body>
-<div id="app" data-testid="experiment-panel-root"></div>
-<script nonce="${escapeHtml(input.nonce)}" src="${escapeHtml(input.scriptUri)}"></script>
-</body>
-</html>`;
+/** The page: the run panel's page (same CSP, nothing inline) with the experiment bundle. */
+export function renderExperimentHtml(input: Omit<PanelHtmlInput, 'rootTestId'>): string {
+  return renderPanelHtml({ ...input, rootTestId: 'experiment-panel-root' });
 }
 
 /**

@@ -18,6 +18,8 @@ export interface PanelHtmlInput {
   styleUris: string[];
   nonce: string;
   title: string;
+  /** `data-testid` of the root element (each panel kind has its own). */
+  rootTestId?: string;
 }
 
 /**
@@ -47,7 +49,7 @@ ${input.styleUris.map((u) => `<link rel="stylesheet" href="${escapeHtml(u)}">`).
 <title>${escapeHtml(input.title)}</title>
 </head>
 <body>
-<div id="app" data-testid="run-panel-root"></div>
+<div id="app" data-testid="${escapeHtml(input.rootTestId ?? 'run-panel-root')}"></div>
 <script nonce="${escapeHtml(input.nonce)}" src="${escapeHtml(input.scriptUri)}"></script>
 </body>
 </html>`;
