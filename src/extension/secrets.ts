@@ -56,14 +56,3 @@ export class Secrets {
     return undefined;
   }
 }
-
-export function providerKeyLabel(provider: KeyedProvider): string {
-  switch (provider) {
-    case 'openai':
-      return 'OpenAI';
-    case 'azure':
-      return 'Azure OpenAI';
-    case 'openai-compatible':
-      return 'OpenAI-compatible endpoint';
-  }
-}

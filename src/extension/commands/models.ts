@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Provider } from '../../core/config/runConfig';
 import { Config } from '../config';
 import { listLmModels } from '../providers/vscodeLmModel';
-import { KEYED_PROVIDERS, needsKey, providerKeyLabel, type KeyedProvider } from '../secrets';
+import { providerLabel } from '../config/settingsToRunConfig';
+import { KEYED_PROVIDERS, needsKey, type KeyedProvider } from '../secrets';
 import type { Services } from './services';
 
 /**
@@ -132,7 +133,7 @@ export async function selectModels(services: Services, scope?: vscode.Uri): Prom
 
 async function pickKeyedProvider(title: string): Promise<KeyedProvider | undefined> {
   const picked = await vscode.window.showQuickPick(
-    KEYED_PROVIDERS.map((p) => ({ label: providerKeyLabel(p), provider: p })),
+    KEYED_PROVIDERS.map((p) => ({ label: providerLabel(p), provider: p })),
     { title, ignoreFocusOut: true },
   );
   return picked?.provider;
@@ -148,7 +149,7 @@ export async function setApiKey(services: Services, args?: { provider?: string; 
   const key =
     args?.key ??
     (await vscode.window.showInputBox({
-      title: `DLPO: ${providerKeyLabel(provider)} API key`,
+      title: `DLPO: ${providerLabel(provider)} API key`,
       prompt: 'Stored in VS Code’s secret storage (the OS keychain where available); never in settings, logs or run files.',
       password: true,
       ignoreFocusOut: true,
@@ -156,8 +157,8 @@ export async function setApiKey(services: Services, args?: { provider?: string; 
     }));
   if (!key) return false;
   await services.secrets.set(provider, key);
-  services.ctx.output.info(`API key for ${providerKeyLabel(provider)} stored in SecretStorage.`);
-  if (!args?.key) void vscode.window.showInformationMessage(`DLPO: ${providerKeyLabel(provider)} API key stored.`);
+  services.ctx.output.info(`API key for ${providerLabel(provider)} stored in SecretStorage.`);
+  if (!args?.key) void vscode.window.showInformationMessage(`DLPO: ${providerLabel(provider)} API key stored.`);
   return true;
 }
 
@@ -165,6 +166,6 @@ export async function clearApiKey(services: Services, args?: { provider?: string
   const provider = args?.provider && needsKey(args.provider as Provider) ? (args.provider as KeyedProvider) : await pickKeyedProvider('DLPO: clear the API key for…');
   if (!provider) return;
   await services.secrets.clear(provider);
-  services.ctx.output.info(`API key for ${providerKeyLabel(provider)} removed from SecretStorage.`);
-  if (!args?.provider) void vscode.window.showInformationMessage(`DLPO: ${providerKeyLabel(provider)} API key cleared.`);
+  services.ctx.output.info(`API key for ${providerLabel(provider)} removed from SecretStorage.`);
+  if (!args?.provider) void vscode.window.showInformationMessage(`DLPO: ${providerLabel(provider)} API key cleared.`);
 }

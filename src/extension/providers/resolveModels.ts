@@ -1,7 +1,8 @@
 import type { ModelSpec, RunConfig } from '../../core/config/runConfig';
 import type { ChatModel } from '../../core/llm/chatModel';
 import { LlmError } from '../../core/llm/errors';
-import { defaultKeyEnvironmentVariable, needsKey, providerKeyLabel, type Secrets } from '../secrets';
+import { providerLabel } from '../config/settingsToRunConfig';
+import { defaultKeyEnvironmentVariable, needsKey, type Secrets } from '../secrets';
 import { VscodeLmModel } from './vscodeLmModel';
 
 export interface ResolvedRunModels {
@@ -33,7 +34,7 @@ export async function resolveRunModels(config: RunConfig, secrets: Secrets): Pro
     } else if (spec.provider !== 'openai-compatible') {
       // Local servers (Ollama, LM Studio) need no key; OpenAI and Azure always do.
       const env = spec.apiKeyEnv ?? defaultKeyEnvironmentVariable(spec.provider);
-      throw new LlmError('auth', `No API key for ${providerKeyLabel(spec.provider)} (the ${role} model, ${spec.model}). Store one with DLPO: Set API Key, or set the environment variable ${env}.`, {
+      throw new LlmError('auth', `No API key for ${providerLabel(spec.provider)} (the ${role} model, ${spec.model}). Store one with DLPO: Set API Key, or set the environment variable ${env}.`, {
         action: 'Run DLPO: Set API Key.',
       });
     }
