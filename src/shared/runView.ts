@@ -1,4 +1,5 @@
 import type { RunEvent, RunEventOf, UsageTotals } from '../core/run/events';
+import type { TsaAdvice } from '../core/run/runTypes';
 
 /**
  * The run panel's view model, folded from RunEvents. The webview and the report
@@ -70,15 +71,8 @@ export interface CandidateView {
   revertedCount: number;
 }
 
-export interface TsaView {
-  candidateScore: number;
-  lastScore: number;
-  delta: number;
-  temperature: number;
-  probability: number;
-  draw: number | null;
-  accepted: boolean;
-}
+/** TSA's numbers for one candidate: the same shape the trainer gives a reviewer as advice. */
+export type TsaView = TsaAdvice;
 
 export interface StepView {
   step: number;
