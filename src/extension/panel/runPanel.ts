@@ -132,8 +132,14 @@ export function registerRunPanelSerializer(ctx: Ctx): void {
           return;
         }
         try {
-          const session = ctx.runs.get(parsed.data.runId) ?? (await ctx.runs.open(parsed.data.runDir));
-          RunPanel.revive(ctx, panel, session);
+          const opened = ctx.runs.get(parsed.data.runId) ?? (await ctx.runs.open(parsed.data.runDir));
+          // While the journal was being read, a Resume may have started this run again and
+          // opened its own panel: the live panel wins and this restored copy closes.
+          if (RunPanel.get(parsed.data.runId)) {
+            panel.dispose();
+            return;
+          }
+          RunPanel.revive(ctx, panel, ctx.runs.get(parsed.data.runId) ?? opened);
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
           ctx.output.warn(`Could not restore the panel of run ${parsed.data.runId}: ${reason}`);
