@@ -97,6 +97,7 @@ function pruneOldRuns(keep = 4) {
 const DOCS_IMAGES = {
   'panel.png': ['resumed-panel', 'stopped', 'panel-curves'],
   'inline-diff.png': ['inline-diff'],
+  'panel-end.png': ['stopped'],
   'experiment-table.png': ['experiment-table'],
 };
 function copyDocsImages(shots) {

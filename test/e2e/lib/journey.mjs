@@ -281,7 +281,7 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
       await page.keyboard.press('Control+S');
       await waitFor('the candidate sentence in the file on disk', () => fs.readFileSync(promptPath, 'utf8').includes(model.candidateSentence(1)), { timeoutMs: 20_000 });
       const text = fs.readFileSync(promptPath, 'utf8');
-      if (!text.startsWith('---\nname: math word problems\n')) throw new Error('the front matter was not kept byte for byte');
+      if (!text.startsWith('---\nmode: ask\n')) throw new Error('the front matter was not kept byte for byte');
       await shot('accepted');
     }, { pending: f.review, needs: [candidateShown] });
 
