@@ -73,7 +73,7 @@ function windowStats(costs: StepCost[], from: number, to: number) {
 
 /**
  * The trainer state at the end of a run and what one deep copy of it costs: the trainer
- * and the runner copy or serialise the whole state several times per step, so this is
+ * and the runner copy it once and serialise it once per step (the checkpoint), so this is
  * the part of a step's cost that grows with the run.
  */
 function stateCost(runDir: string): { stateKiB: number; scoreMemoEntries: number; contrastiveEntries: number; deepCopyMs: number } {
@@ -163,8 +163,17 @@ async function main(): Promise<void> {
     deciles.push([`steps ${slice[0].step}-${slice[slice.length - 1].step}`, percentile(slice.map((c) => c.perCallMs), 50).toFixed(3)]);
   }
   if (deciles.length) printTable('Growth with run length (instant model, cache off)', ['window', 'p50 ms/call'], deciles);
+  // The trend as one number: least-squares slope of each step's per-call cost against its
+  // step number, after the first tenth (JIT warm-up), in ms/call per 100 steps.
+  const trend = long.costs.filter((c) => c.step > n / 10 && Number.isFinite(c.perCallMs));
+  const mx = trend.reduce((a, c) => a + c.step, 0) / Math.max(1, trend.length);
+  const my = trend.reduce((a, c) => a + c.perCallMs, 0) / Math.max(1, trend.length);
+  const sxy = trend.reduce((a, c) => a + (c.step - mx) * (c.perCallMs - my), 0);
+  const sxx = trend.reduce((a, c) => a + (c.step - mx) ** 2, 0);
+  const growthPer100Steps = sxx > 0 ? round3((sxy / sxx) * 100) : NaN;
+  console.log(`\ngrowth (least-squares slope, steps ${trend[0]?.step ?? '-'}–${trend.at(-1)?.step ?? '-'}): ${growthPer100Steps.toFixed(3)} ms/call per 100 steps`);
   printTable(
-    'Trainer state (checkpointed and deep-copied several times per step)',
+    'Trainer state (deep-copied once and serialised once per step)',
     ['after step', 'state KiB', 'score memo entries', 'contrastive entries', 'one deep copy ms'],
     [
       [SHORT_STEPS, withCache.state.stateKiB.toFixed(1), withCache.state.scoreMemoEntries, withCache.state.contrastiveEntries, withCache.state.deepCopyMs.toFixed(3)],
@@ -176,6 +185,7 @@ async function main(): Promise<void> {
     settings: { preset: 'best', batchSize: B, sizes: SIZES, longSteps: LONG_STEPS, shortSteps: SHORT_STEPS, targetMsPerCallP50: TARGET_MS },
     variants,
     growthByDecile: deciles.map(([w, p]) => ({ window: w, p50MsPerCall: Number(p) })),
+    growthSlopeMsPerCallPer100Steps: growthPer100Steps,
   });
   console.log(`\nresults: ${path.relative(process.cwd(), file)}  (target p50 < ${TARGET_MS} ms/call, no growth)`);
   console.log(`with the response cache on (default): ${variants.instantCacheOn.early.p50.toFixed(2)} ms/call p50 at step 10; over HTTP (SDK + loopback): ${variants.loopbackHttpZeroDelay.early.p50.toFixed(2)} ms/call`);

@@ -4,10 +4,10 @@
  *
  * - Bundles: `npm run package` (production build + vsce) unless --skip-build; sizes of
  *   dist/extension.js, dist/webview/*.js, dist/cli.js and the .vsix, raw and gzipped.
- * - Activation (PROXY): the real extension host is only reachable through the e2e
- *   harness (code-server + Chromium), which does not time activation. Measured here
- *   instead, in a child Node process: `require('dist/extension.js')` with a stub
- *   `vscode` module, then `activate()` with a stub context; heap and RSS after.
+ * - Activation (PROXY, secondary): the real figures (activation time and extension-host
+ *   memory in code-server) come from bench/extension-host.mjs. This proxy isolates our
+ *   own share without VS Code, in a child Node process: `require('dist/extension.js')`
+ *   with a stub `vscode` module, then `activate()` with a stub context; heap and RSS after.
  * - Memory during a 500-step run (PROXY): the runner + offline simulator (the code the
  *   extension host runs for a run) in a child Node process, RSS and heap sampled each
  *   step; heap after a forced GC at steps ~10 and ~500 shows whether the run leaks.

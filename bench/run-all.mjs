@@ -4,7 +4,8 @@
 //
 //   node bench/run-all.mjs [--only step-floor,engine-overhead] [--skip-build]
 //
-// --skip-build is passed to the extension benchmark (reuse dist/ instead of `npm run package`).
+// --skip-build is passed to the extension benchmark (reuse dist/ instead of `npm run package`);
+// extension-host then installs whatever dist/dlpo-prompt-optimizer.vsix is there.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,9 @@ const BENCHES = [
   { name: 'calls-per-step', file: 'calls-per-step.ts', node: [] },
   { name: 'engine-overhead', file: 'engine-overhead.ts', node: [] },
   { name: 'extension', file: 'extension.ts', node: [], extra: args.includes('--skip-build') ? ['--skip-build'] : [] },
+  // The real VS Code (code-server + Chromium from the e2e cache); uses the .vsix the
+  // extension benchmark just packaged, and skips with a message when the cache is missing.
+  { name: 'extension-host', file: 'extension-host.mjs', node: [] },
 ];
 /** Per benchmark; the whole suite must stay under 10 minutes on the 2-core machine. */
 const TIMEOUT_MS = 5 * 60_000;

@@ -47,7 +47,10 @@ export interface TrainerInput {
   reviewer?: CandidateReviewer;
   /** Resume from this state (read from checkpoint.json). */
   state?: TrainerState;
-  /** Called after every complete step with the state to checkpoint; awaited before the next step. */
+  /**
+   * Called after every complete step with the state to checkpoint; awaited before the next
+   * step. The trainer never changes that object afterwards; the callback must not change it either.
+   */
   onStepComplete?: (state: TrainerState) => Promise<void>;
 }
 
@@ -199,9 +202,10 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
       work = cloneState(state);
     }
 
+    // `work` is always a fresh copy of `state` here: made above, after step 0, and at the
+    // end of every step, so the loop does not copy the (growing) state again.
     while (state.step < steps) {
       checkAbort();
-      work = cloneState(state);
       const step = state.step + 1;
       currentStep = step;
       const batchRng = Rng.fromState(work.rng.batch);
@@ -336,7 +340,9 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
       work.step = step;
       state = work;
       work = cloneState(state);
-      if (input.onStepComplete) await input.onStepComplete(cloneState(state));
+      // `state` is never mutated from here on (the next step works on `work`, and `state` is
+      // replaced, not changed, when it completes), so the callback can have it without a copy.
+      if (input.onStepComplete) await input.onStepComplete(state);
       if (config.patience !== undefined && state.sinceImprovement >= config.patience) {
         stoppedBy = 'early-stopping';
         stopMessage = `Validation score did not improve for ${config.patience} step${config.patience === 1 ? '' : 's'}.`;
@@ -357,6 +363,9 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
   }
 
   live = false;
+  // The final scoring adds to the state; it works on a copy so that the states already
+  // handed to onStepComplete are never changed after the fact (the runner keeps the last one).
+  state = cloneState(state);
   const done = await finish(state, stoppedBy, stopMessage);
   input.emit(done);
   return { done, state };

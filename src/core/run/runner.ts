@@ -218,7 +218,9 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
   writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
   journal = JournalWriter.open(paths.events, { truncateTo: resume?.checkpoint.journalBytes, redact });
   const hash = configHash(config);
-  let lastSavedState = resume ? JSON.stringify(resume.checkpoint.state) : '';
+  // The state of the last checkpoint written. The trainer never changes a state it has
+  // handed over, so keeping the object is enough: no per-step serialisation to compare.
+  let lastSavedState: TrainerState | undefined = resume ? resume.checkpoint.state : undefined;
 
   const saveCheckpoint = (state: TrainerState, finished: boolean, journalBytes = journal!.size) => {
     const checkpoint: CheckpointFile = {
@@ -238,7 +240,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
   const checkpointStep = (state: TrainerState, journalBytes?: number) => {
     emit({ type: 'checkpoint', step: state.step, path: path.basename(paths.checkpoint) });
     saveCheckpoint(state, false, journalBytes);
-    lastSavedState = JSON.stringify(state);
+    lastSavedState = state;
   };
 
   for (const w of resume?.warnings ?? []) emit({ type: 'error', kind: 'journal', message: w, fatal: false });
@@ -290,7 +292,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
     const message = redact(e instanceof Error ? e.message : String(e));
     emit({ type: 'error', kind: 'internal', message: `The trainer failed: ${message}`, fatal: true });
     const totals: UsageTotals = models.meter.totals();
-    const last = lastSavedState ? (JSON.parse(lastSavedState) as TrainerState) : undefined;
+    const last = lastSavedState;
     done = {
       type: 'done',
       stoppedBy: 'error',
@@ -311,7 +313,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
 
   // --- finish: final checkpoint (if the state moved since the last one), done, reports, prompt files
   const finished = done.stoppedBy === 'completed' || done.stoppedBy === 'early-stopping';
-  if (finalState && JSON.stringify(finalState) !== lastSavedState) {
+  if (finalState && (!lastSavedState || JSON.stringify(finalState) !== JSON.stringify(lastSavedState))) {
     // A stopped run (before step 1 completed, or during the final test scoring) has
     // unfinished work in the journal, which a resume redoes: the checkpoint points before it.
     checkpointStep(finalState, finished ? undefined : committedJournalBytes);
