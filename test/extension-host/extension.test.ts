@@ -11,6 +11,10 @@ import { DEFAULT_SETTINGS } from '../../src/extension/config/settingsModel';
 import type { DlpoApi } from '../../src/extension/extension';
 import { answerFromGold, reply, sha256, startLoopbackServer, type LoopbackServer } from '../support/loopbackServer';
 import { EXTENSION_ID } from './testEnv';
+import { loadConfigFile } from '../../src/core/config/loadConfigFile';
+import { mergeConfigOrThrow } from '../../src/core/config/mergeConfig';
+import { loadTask } from '../../src/core/data/loadTask';
+import { parsePromptDocument } from '../../src/core/prompt/parsePromptDocument';
 
 interface Contributed {
   commands?: { command: string }[];
@@ -167,4 +171,29 @@ describe('extension shell (real extension host)', function () {
       await server.close();
     }
   });
+
+  it('Create Sample Workspace writes a prompt, real GSM8K rows and a simulator config that a run accepts', async function () {
+    this.timeout(30_000);
+    const folder = path.join(workspaceDir(), `.dlpo-sample-test-${Date.now()}`);
+    try {
+      const written = await vscode.commands.executeCommand<string | undefined>('dlpo.createSampleWorkspace', { folder, open: false });
+      assert.equal(written, folder);
+      const prompt = parsePromptDocument(fs.readFileSync(path.join(folder, 'math.prompt.md'), 'utf8'), 'math.prompt.md');
+      assert.ok(prompt.body.trim().length > 0, 'the sample prompt has a body to optimize');
+      const rows = fs.readFileSync(path.join(folder, 'gsm8k-sample.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+      assert.equal(rows.length, 40);
+      for (const r of rows) assert.match(r.answer, /####\s*-?[\d,.]+\s*$/, 'each row is a real GSM8K row with its #### answer');
+      const config = mergeConfigOrThrow([
+        loadConfigFile(path.join(folder, 'dlpo.config.yaml')),
+        { source: 'test', values: { promptFile: path.join(folder, 'math.prompt.md') } },
+      ]);
+      assert.equal(config.forward.provider, 'simulator');
+      assert.equal(config.backward.provider, 'simulator');
+      const task = await loadTask(config.data, { seed: config.seed, cwd: folder, metric: config.metric });
+      assert.ok(task.train.length > 0 && task.val.length > 0, 'the sample data splits into train and validation');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
+
