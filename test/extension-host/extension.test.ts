@@ -14,6 +14,7 @@ import { EXTENSION_ID } from './testEnv';
 import { loadConfigFile } from '../../src/core/config/loadConfigFile';
 import { mergeConfigOrThrow } from '../../src/core/config/mergeConfig';
 import { loadTask } from '../../src/core/data/loadTask';
+import type { PromptEvaluation } from '../../src/core/metrics/evaluatePrompt';
 import { parsePromptDocument } from '../../src/core/prompt/parsePromptDocument';
 
 interface Contributed {
@@ -172,7 +173,7 @@ describe('extension shell (real extension host)', function () {
     }
   });
 
-  it('Create Sample Workspace writes a prompt, real GSM8K rows and a simulator config that a run accepts', async function () {
+  it('Create Sample Workspace writes a prompt, real GSM8K rows and a simulator config that a run accepts; Evaluate scores it', async function () {
     this.timeout(30_000);
     const folder = path.join(workspaceDir(), `.dlpo-sample-test-${Date.now()}`);
     try {
@@ -191,6 +192,17 @@ describe('extension shell (real extension host)', function () {
       assert.equal(config.backward.provider, 'simulator');
       const task = await loadTask(config.data, { seed: config.seed, cwd: folder, metric: config.metric });
       assert.ok(task.train.length > 0 && task.val.length > 0, 'the sample data splits into train and validation');
+      // Evaluate scores the prompt as it is with the configured (simulator) model and writes nothing to it.
+      const promptPath = path.join(folder, 'math.prompt.md');
+      const before = fs.readFileSync(promptPath);
+      const evaluation = await vscode.commands.executeCommand<PromptEvaluation | undefined>('dlpo.evaluatePrompt', vscode.Uri.file(promptPath));
+      assert.ok(evaluation, 'Evaluate returned no result');
+      assert.equal(evaluation.n, task.test.length || task.val.length);
+      assert.equal(evaluation.results.length, evaluation.n);
+      assert.equal(evaluation.correct, evaluation.results.filter((r) => r.score >= 1).length);
+      assert.ok(Math.abs(evaluation.accuracy - evaluation.results.reduce((a, r) => a + r.score, 0) / evaluation.n) < 1e-9);
+      assert.ok(evaluation.results.every((r) => r.reason.length > 0));
+      assert.deepEqual(fs.readFileSync(promptPath), before);
     } finally {
       fs.rmSync(folder, { recursive: true, force: true });
     }

@@ -1,14 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findBenchmark } from '../../core/data/benchmarks';
 import { loadTask } from '../../core/data/loadTask';
 import type { Example } from '../../core/data/example';
 import { createRunModels } from '../../core/llm/runModels';
+import { evaluatePrompt as scorePrompt, type PromptEvaluation } from '../../core/metrics/evaluatePrompt';
 import { loadPromptFile } from '../../core/run/promptFile';
 import { answerKeyFromExamples } from '../../core/simulator/answerKey';
 import { isSimulatorModel, type SimulatorModel } from '../../core/simulator/simulatorModel';
 import { formatIssues, mergeRunConfig, modelsConfigured } from '../config/settingsToRunConfig';
-import { configLayersFor, fileValue } from '../config/workspaceConfig';
+import { configLayersFor, fileValue, resolveDataSource } from '../config/workspaceConfig';
 import { resolveRunModels } from '../providers/resolveModels';
 import { documentFor, ensureSaved, requireTrust } from './optimize';
 import { pickDataset } from './pickers';
@@ -21,7 +21,8 @@ import type { Services } from './services';
  * the accuracy. Nothing is written and the prompt is not changed. It reuses the core's
  * task loading and model stack (budget, cache, meter) the runs use.
  */
-export async function evaluatePrompt(services: Services, arg?: unknown): Promise<void> {
+/** Resolves to the evaluation (also for tests), or undefined when cancelled or it failed. */
+export async function evaluatePrompt(services: Services, arg?: unknown): Promise<PromptEvaluation | undefined> {
   const uri = documentFor(arg);
   if (!uri) return;
   if (!(await requireTrust()) || !(await ensureSaved(uri))) return;
@@ -36,8 +37,7 @@ export async function evaluatePrompt(services: Services, arg?: unknown): Promise
     if (!(await selectModels(services, uri))) return;
     base = configLayersFor(uri);
   }
-  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(file);
-  const absoluteSource = findBenchmark(source) ? source : path.resolve(folder, source);
+  const { source: absoluteSource, folder } = resolveDataSource(source, typeof fileSource === 'string', base, uri);
   const metric = last.dataSource === source ? last.metric : undefined;
   const merged = mergeRunConfig([
     ...base.layers,
@@ -50,7 +50,7 @@ export async function evaluatePrompt(services: Services, arg?: unknown): Promise
   const config = merged.config;
   await services.state.updateLastChoices(file, { dataSource: source });
 
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `DLPO: evaluating ${name}`, cancellable: true }, async (progress, token) => {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `DLPO: evaluating ${name}`, cancellable: true }, async (progress, token): Promise<PromptEvaluation | undefined> => {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
@@ -63,22 +63,22 @@ export async function evaluatePrompt(services: Services, arg?: unknown): Promise
       const examples: Example[] = split === 'test' ? task.test : task.val;
       if (examples.length === 0) throw new Error('the dataset has no test or validation examples to score');
       const body = loadPromptFile(file, config.region).body;
-      let doneCount = 0;
-      const scores = await Promise.all(
-        examples.map(async (ex) => {
-          const reply = await models.forward.complete(
-            { messages: task.forwardMessages(body, ex, { includeFormatInstruction: true }), temperature: config.forward.temperature },
-            { signal: abort.signal, purpose: 'evaluate' },
-          );
-          const r = await task.metric.score(reply.text, ex, { signal: abort.signal });
-          doneCount++;
-          progress.report({ message: `${doneCount}/${examples.length}`, increment: 100 / examples.length });
-          if (r.score < 1) services.ctx.output.debug(`  evaluate ${ex.id}: ${r.reason}`);
-          return r.score;
-        }),
-      );
-      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-      const correct = scores.filter((s) => s >= 1).length;
+      // The same scoring as `dlpo eval`: cut-off or filtered replies score 0 with that reason.
+      const evaluation = await scorePrompt({
+        promptText: body,
+        task,
+        examples,
+        model: models.forward,
+        concurrency: config.maxConcurrency,
+        maxTokens: config.forward.maxTokens,
+        signal: abort.signal,
+        onResult: (r, done) => {
+          progress.report({ message: `${done}/${examples.length}`, increment: 100 / examples.length });
+          if (r.score < 1) services.ctx.output.debug(`  evaluate ${r.id}: ${r.reason}`);
+        },
+      });
+      const mean = evaluation.accuracy;
+      const correct = evaluation.correct;
       const totals = models.meter.totals();
       const sim = simulator ? ' (offline simulator: not a real model score)' : ` · $${totals.costUsd.toFixed(2)}`;
       const text = `${name} on ${task.id === absoluteSource ? path.basename(absoluteSource) : task.id} (${split}, ${examples.length} examples, metric ${task.metric.name}): accuracy ${(mean * 100).toFixed(1)}% (${correct}/${examples.length}) · ${totals.calls} calls${sim}`;
@@ -86,11 +86,13 @@ export async function evaluatePrompt(services: Services, arg?: unknown): Promise
       void vscode.window.showInformationMessage(`DLPO: ${text}`, 'Optimize').then((c) => {
         if (c) void vscode.commands.executeCommand('dlpo.optimizePrompt', uri);
       });
+      return evaluation;
     } catch (e) {
-      if (abort.signal.aborted) return;
+      if (abort.signal.aborted) return undefined;
       const message = e instanceof Error ? e.message : String(e);
       services.ctx.output.error(`Evaluate failed: ${message}`);
       void vscode.window.showErrorMessage(`DLPO could not evaluate ${name}: ${message}`);
+      return undefined;
     } finally {
       sub.dispose();
     }

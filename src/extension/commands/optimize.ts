@@ -1,14 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunConfig } from '../../core/config/runConfig';
-import { findBenchmark } from '../../core/data/benchmarks';
 import { loadTask } from '../../core/data/loadTask';
 import type { Task } from '../../core/data/task';
 import { estimateTokens } from '../../core/llm/tokens';
 import { loadPromptFile } from '../../core/run/promptFile';
 import { Config } from '../config';
 import { formatIssues, mergeRunConfig, modelsConfigured, type ConfigLayer } from '../config/settingsToRunConfig';
-import { configLayersFor, fileValue } from '../config/workspaceConfig';
+import { configLayersFor, fileValue, resolveDataSource } from '../config/workspaceConfig';
 import { estimateRun, stepsFor } from '../run/estimate';
 import { confirmEstimate, pickDataset, pickMetric, pickPreset } from './pickers';
 import { selectModels } from './models';
@@ -117,8 +116,7 @@ export async function prepareRun(services: Services, uri: vscode.Uri, region: { 
   if (!source) return undefined;
 
   // Loading the data now checks it before anything is spent, and gives the metric's default and the sizes.
-  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(file);
-  const absoluteSource = findBenchmark(source) ? source : path.resolve(folder, source);
+  const { source: absoluteSource, folder } = resolveDataSource(source, typeof fileSource === 'string', base, uri);
   const dataSpec = { ...(asObject(fileValue(base.layers, 'data')) ?? {}), source: absoluteSource };
   let task: Task;
   try {

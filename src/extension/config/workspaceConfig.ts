@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findConfigFile, loadConfigFile } from '../../core/config/loadConfigFile';
+import { findBenchmark } from '../../core/data/benchmarks';
 import { Config } from '../config';
 import { settingsLayer, type ConfigLayer } from './settingsToRunConfig';
 import type { DlpoSettings } from './settingsModel';
@@ -43,3 +44,16 @@ export function fileValue(layers: readonly ConfigLayer[], ...keys: string[]): un
   }
   return cur;
 }
+
+/**
+ * The dataset a command runs on, as an absolute path (or a benchmark name). A path from
+ * the workspace config file is relative to that file, as in the CLI; a picked one is
+ * relative to the workspace folder (or the prompt's folder outside a workspace).
+ */
+export function resolveDataSource(source: string, fromFile: boolean, base: DocumentConfigLayers, documentUri: vscode.Uri): { source: string; folder: string } {
+  const folder = vscode.workspace.getWorkspaceFolder(documentUri)?.uri.fsPath ?? path.dirname(documentUri.fsPath);
+  if (findBenchmark(source)) return { source, folder };
+  const relativeTo = fromFile && base.configFile ? path.dirname(base.configFile) : folder;
+  return { source: path.resolve(relativeTo, source), folder };
+}
+
