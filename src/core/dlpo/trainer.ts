@@ -293,7 +293,12 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
             accepted = true;
             work.prompt = decision.prompt ?? proposal.after;
             work.acceptedSteps++;
-            if (tsaOpts && work.tsa && candidateTrain !== null) work.tsa = afterAccept(work.tsa, candidateTrain, tsaOpts.decay);
+            if (tsaOpts && work.tsa && candidateTrain !== null) {
+              // A prompt the user edited before accepting is what the run continues from, so
+              // the next candidate is compared with its score, not the unedited candidate's.
+              const acceptedTrain = work.prompt === proposal.after ? candidateTrain : ((await score('train', work.prompt))?.score ?? candidateTrain);
+              work.tsa = afterAccept(work.tsa, acceptedTrain, tsaOpts.decay);
+            }
             work.momentum = rememberGradient(work.momentum, gradient.text, momentumCapacity(t));
           } else if (tclOpts && candidateTrain !== null) {
             work.contrastive = rememberPrompt(work.contrastive, { prompt: proposal.after, score: candidateTrain, step }, tclOpts.keepDuplicates);

@@ -211,6 +211,35 @@ describe('trainer: manual review with TSA', () => {
   });
 });
 
+describe('trainer: a prompt edited by the reviewer', () => {
+  it('becomes TSA’s reference score, not the unedited candidate’s', async () => {
+    const edited = 'You solve sums. Think step by step. Check it. Work carefully.';
+    let first = true;
+    const { events, task } = await runTrainer({
+      techniques: { tsa: true },
+      steps: 2,
+      prompt: 'You solve sums.',
+      extra: {
+        reviewer: {
+          review: async (c) => {
+            if (!first) return { accepted: false, by: 'user' };
+            first = false;
+            // The user accepts after rewriting the candidate into a better prompt of their own.
+            assert.notEqual(c.after, edited);
+            return { accepted: true, by: 'user', prompt: edited };
+          },
+        },
+      },
+    });
+    const decisions = eventsOf(events, 'tsa-decision');
+    assert.equal(decisions.length, 2);
+    // Step 2's reference is the edited prompt's training score: every feature, so all correct.
+    const editedTrain = task.train.length ? 1 : 0;
+    assert.equal(decisions[1].lastScore, editedTrain);
+    assert.notEqual(decisions[1].lastScore, decisions[0].candidateScore);
+  });
+});
+
 describe('trainer: warnings', () => {
   it('warns once (non-fatal) when train pulls away from validation', async () => {
     const { events, outcome } = await runTrainer({
