@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExperimentSpecSchema } from '../../src/core/experiment/experimentSpec';
 import { runExperiment } from '../../src/core/experiment/runExperiment';
+import { sleep } from './hostTools';
 import { EXTENSION_ID } from './testEnv';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function experimentTabs(name: string): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === `DLPO experiment: ${name}`);

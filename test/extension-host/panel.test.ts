@@ -9,49 +9,12 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunEvent } from '../../src/core/run/events';
 import type { Ctx } from '../../src/extension/ctx';
 import { RunPanel } from '../../src/extension/panel/runPanel';
-import type { RunSession, RunStatus } from '../../src/extension/run/runSession';
-import { EXTENSION_ID } from './testEnv';
+import { TrackedRunSession } from '../../src/extension/run/trackedRunSession';
+import { extensionUri, until } from './hostTools';
 
-class ScriptedSession implements RunSession {
-  readonly events: RunEvent[] = [];
-  private currentStatus: RunStatus = 'running';
-  private readonly eventEmitter = new vscode.EventEmitter<RunEvent>();
-  private readonly statusEmitter = new vscode.EventEmitter<RunStatus>();
-  readonly onEvent = this.eventEmitter.event;
-  readonly onStatus = this.statusEmitter.event;
-  constructor(
-    readonly runId: string,
-    readonly runDir: string,
-    readonly documentUri: vscode.Uri,
-  ) {}
-  get status(): RunStatus {
-    return this.currentStatus;
-  }
-  push(e: RunEvent): void {
-    this.events.push(e);
-    this.eventEmitter.fire(e);
-  }
-  stop(): void {}
-}
-
-function extensionUri(): vscode.Uri {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  return ext?.extensionUri ?? vscode.Uri.file(path.resolve(__dirname, '..', '..'));
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const PANEL_TIMEOUT_MS = 15_000;
 
 describe('run panel (real extension host)', function () {
   this.timeout(60_000);
@@ -80,8 +43,8 @@ describe('run panel (real extension host)', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  function session(runId: string): ScriptedSession {
-    const s = new ScriptedSession(runId, `/tmp/dlpo-panel-test/${runId}`, vscode.Uri.file('/tmp/dlpo-panel-test/math.prompt.md'));
+  function session(runId: string): TrackedRunSession {
+    const s = new TrackedRunSession(runId, `/tmp/dlpo-panel-test/${runId}`, vscode.Uri.file('/tmp/dlpo-panel-test/math.prompt.md'), 'running');
     s.push({
       type: 'run-start',
       runId,
@@ -137,7 +100,7 @@ describe('run panel (real extension host)', function () {
     const panel = RunPanel.createOrShow(ctx, s, { preserveFocus: false });
     const received: { type?: string; method?: string }[] = [];
     disposables.push(panel.panel.webview.onDidReceiveMessage((m) => received.push(m)));
-    await until('the webview to ask for its snapshot', () => received.some((m) => m.type === 'request' && m.method === 'getSnapshot'));
+    await until('the webview to ask for its snapshot', () => received.some((m) => m.type === 'request' && m.method === 'getSnapshot'), PANEL_TIMEOUT_MS);
     assert.ok(received.some((m) => m.type === 'ready'));
     assert.deepEqual(logged.filter((l) => /malformed/.test(l)), [], 'the webview accepted every host message');
 
@@ -145,9 +108,9 @@ describe('run panel (real extension host)', function () {
     const before = received.filter((m) => m.method === 'getSnapshot').length;
     const doc = await vscode.workspace.openTextDocument({ content: 'other', language: 'plaintext' });
     await vscode.window.showTextDocument(doc, { viewColumn: panel.panel.viewColumn, preview: false });
-    await until('the panel to be hidden', () => !panel.panel.visible);
+    await until('the panel to be hidden', () => !panel.panel.visible, PANEL_TIMEOUT_MS);
     panel.panel.reveal(undefined, false);
-    await until('the webview to ask for a snapshot again', () => received.filter((m) => m.method === 'getSnapshot').length > before);
+    await until('the webview to ask for a snapshot again', () => received.filter((m) => m.method === 'getSnapshot').length > before, PANEL_TIMEOUT_MS);
     panel.dispose();
   });
 });

@@ -25,7 +25,7 @@ import { reviewCenterFor, type ConflictChoice, type ReviewCenter, type ReviewMod
 import type { ReviewHost } from '../../src/extension/review/reviewHost';
 import type { RunSession, RunStatus } from '../../src/extension/run/runSession';
 import { TrackedRunSession } from '../../src/extension/run/trackedRunSession';
-import { EXTENSION_ID } from './testEnv';
+import { extensionUri, until } from './hostTools';
 
 const PREFIX = 'dlpoReviewTest.';
 const SCHEME = 'dlpo-candidate-test';
@@ -64,22 +64,6 @@ class ScriptedSession implements RunSession {
     this.eventEmitter.fire(e);
   }
   stop(): void {}
-}
-
-function extensionUri(): vscode.Uri {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  return ext?.extensionUri ?? vscode.Uri.file(path.resolve(__dirname, '..', '..'));
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 const tsaAdvice = (accepted: boolean, probability = 0.82): TsaAdvice => ({
