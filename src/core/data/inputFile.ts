@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 
 /**
  * Reading a user's file safely: the checks every loader (prompt or data) needs before it
@@ -41,29 +41,50 @@ export function decodeUtf8Strict(bytes: Uint8Array, file: string): string {
   }
 }
 
-/** Reads a text file with the checks above. `what` names it in messages ("prompt file", "dataset"). */
-export async function readTextFile(path: string, options: { maxBytes?: number; what?: string } = {}): Promise<string> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
-  const what = options.what ?? 'file';
-  let size: number;
-  try {
-    const st = await fs.stat(path);
-    if (!st.isFile()) throw new InputFileError('not-a-file', path, `${what} ${path} is not a regular file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof InputFileError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputFileError('missing', path, `${what} not found: ${path}`);
-    throw new InputFileError('unreadable', path, `cannot read ${what} ${path}: ${(e as Error).message}`);
+interface ReadOptions {
+  maxBytes?: number;
+  /** Names the file in messages ("prompt file", "dataset"). */
+  what?: string;
+}
+
+/** The checks on `stat` both readers share: a regular file, not over the size limit. */
+function checkStat(st: { isFile(): boolean; size: number }, path: string, o: ReadOptions): void {
+  const what = o.what ?? 'file';
+  const maxBytes = o.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  if (!st.isFile()) throw new InputFileError('not-a-file', path, `${what} ${path} is not a regular file`);
+  if (st.size > maxBytes) {
+    throw new InputFileError('too-large', path, `${what} ${path} is ${mib(st.size)}, over the ${mib(maxBytes)} limit; use a smaller file`);
   }
-  if (size > maxBytes) {
-    throw new InputFileError('too-large', path, `${what} ${path} is ${mib(size)}, over the ${mib(maxBytes)} limit; use a smaller file`);
-  }
+}
+
+function accessError(e: unknown, path: string, o: ReadOptions): InputFileError {
+  if (e instanceof InputFileError) return e;
+  const what = o.what ?? 'file';
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new InputFileError('missing', path, `${what} not found: ${path}`);
+  return new InputFileError('unreadable', path, `cannot read ${what} ${path}: ${(e as Error).message}`);
+}
+
+/** Reads a text file with the checks above. */
+export async function readTextFile(path: string, options: ReadOptions = {}): Promise<string> {
   let bytes: Uint8Array;
   try {
+    checkStat(await fs.stat(path), path, options);
     bytes = await fs.readFile(path);
   } catch (e) {
-    throw new InputFileError('unreadable', path, `cannot read ${what} ${path}: ${(e as Error).message}`);
+    throw accessError(e, path, options);
+  }
+  return decodeUtf8Strict(bytes, path);
+}
+
+/** The same checks, synchronously, for callers that cannot await (the prompt file of a run). */
+export function readTextFileSync(path: string, options: ReadOptions = {}): string {
+  let bytes: Uint8Array;
+  try {
+    checkStat(statSync(path), path, options);
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw accessError(e, path, options);
   }
   return decodeUtf8Strict(bytes, path);
 }

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_MAX_INPUT_BYTES, decodeUtf8Strict } from '../data/inputFile';
+import { InputFileError, readTextFileSync } from '../data/inputFile';
 import { parsePromptDocument } from '../prompt/parsePromptDocument';
 import type { PromptDocument, RegionOption } from '../prompt/promptDocument';
 import { PromptParseError } from '../prompt/promptParseError';
@@ -26,21 +25,14 @@ export class PromptFileError extends Error {
 }
 
 export function loadPromptFile(file: string, region?: RegionOption): LoadedPrompt {
-  let bytes: Buffer;
+  let text: string;
   try {
-    // Size first: a huge file is refused before it is read whole.
-    const size = fs.statSync(file).size;
-    if (size > DEFAULT_MAX_INPUT_BYTES) {
-      throw new PromptFileError(`The prompt file ${file} is ${(size / 2 ** 20).toFixed(1)} MiB, over the ${DEFAULT_MAX_INPUT_BYTES / 2 ** 20} MiB limit; is it really a prompt?`);
-    }
-    bytes = fs.readFileSync(file);
+    // Size is checked before reading; binary or non-UTF-8 files are refused, not mangled.
+    text = readTextFileSync(file, { what: 'prompt file' });
   } catch (e) {
-    if (e instanceof PromptFileError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PromptFileError(code === 'ENOENT' ? `Prompt file not found: ${file}.` : `Cannot read the prompt file ${file} (${code ?? String(e)}).`);
+    if (e instanceof InputFileError && e.problem === 'missing') throw new PromptFileError(`Prompt file not found: ${file}.`);
+    throw e;
   }
-  // Binary or non-UTF-8 files are refused with a clear message instead of being mangled.
-  const text = decodeUtf8Strict(bytes, file);
   const document = parsePromptDocument(text, path.basename(file), region ? { region } : {});
   return {
     file,
