@@ -14,6 +14,7 @@ import { createRunModels } from '../../core/llm/runModels';
 import { evaluatePrompt, type ExampleResult } from '../../core/metrics/evaluatePrompt';
 import { METRIC_SUMMARIES } from '../../core/metrics/registry';
 import { parsePromptDocument } from '../../core/prompt/parsePromptDocument';
+import { formatScore } from '../../core/run/report';
 import type { PromptDocument } from '../../core/prompt/promptDocument';
 import { bindVariables, variableNames } from '../../core/prompt/templateVariables';
 import { answerKeyFromExamples } from '../../core/simulator/answerKey';
@@ -121,10 +122,6 @@ function oneLine(text: string, max: number): string {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
-function percent(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
-}
-
 async function loadPrompt(file: string, displayName: string, section: string | undefined): Promise<PromptDocument> {
   const text = await readTextFile(file, { what: 'prompt file' });
   return parsePromptDocument(text, displayName, section ? { region: { section } } : {});
@@ -222,7 +219,7 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${JSON.stringify({ accuracy: evaluation.accuracy, n: evaluation.n, correct: evaluation.correct, failures: failures.map(failureJson), usage })}\n`);
   } else {
     const out: string[] = [];
-    out.push(`${simulator ? '[offline simulator] ' : ''}accuracy ${percent(evaluation.accuracy)} (${evaluation.correct}/${evaluation.n}) on the ${split} split of ${dataName}, metric ${task.metric.name}`);
+    out.push(`${simulator ? '[offline simulator] ' : ''}accuracy ${formatScore(evaluation.accuracy)} (${evaluation.correct}/${evaluation.n}) on the ${split} split of ${dataName}, metric ${task.metric.name}`);
     const shown = failures.slice(0, 20);
     if (shown.length) out.push(`failures (${failures.length}${failures.length > shown.length ? `, first ${shown.length} shown` : ''}):`);
     for (const f of shown) out.push(`  ${f.id}: ${f.reason}  —  ${oneLine(f.input, 60)}`);
@@ -232,7 +229,7 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${out.join('\n')}\n`);
   }
   if (minAccuracy !== undefined && evaluation.accuracy < minAccuracy) {
-    io.stderr.write(`dlpo eval: accuracy ${percent(evaluation.accuracy)} is below --min-accuracy ${percent(minAccuracy)}.\n`);
+    io.stderr.write(`dlpo eval: accuracy ${formatScore(evaluation.accuracy)} is below --min-accuracy ${formatScore(minAccuracy)}.\n`);
     return EXIT.failed;
   }
   return EXIT.ok;
