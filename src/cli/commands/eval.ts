@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findConfigFile, loadConfigFile } from '../../core/config/loadConfigFile';
+import { configFileLayers } from '../../core/config/loadConfigFile';
 import { ConfigError, mergeConfig, type ConfigLayer } from '../../core/config/mergeConfig';
 import type { RunConfig } from '../../core/config/runConfig';
 import { isBadInputError } from '../../core/data/badInput';
@@ -150,9 +150,7 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
   const minAccuracy = parseMinAccuracy(values['min-accuracy']);
   const promptFile = path.resolve(io.cwd, positionals[0]);
 
-  const layers: ConfigLayer[] = [];
-  const configFile = stringOption(values.config) ? path.resolve(io.cwd, stringOption(values.config)!) : findConfigFile(io.cwd);
-  if (configFile) layers.push(loadConfigFile(configFile));
+  const layers: ConfigLayer[] = configFileLayers(io.cwd, stringOption(values.config));
   const flags = flagLayer(values, promptFile, io.cwd, model.config as Record<string, unknown>);
   if (!layers.some((l) => (l.values as { data?: unknown }).data !== undefined) && flags.values.data === undefined) {
     throw new UsageError(`Missing --data: a dataset file (.jsonl, .json, .csv) or a benchmark name (${benchmarkNames().slice(0, 4).join(', ')}, ...).`);

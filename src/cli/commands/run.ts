@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findConfigFile, loadConfigFile } from '../../core/config/loadConfigFile';
+import { configFileLayers } from '../../core/config/loadConfigFile';
 import { ConfigError, mergeConfig, type ConfigLayer } from '../../core/config/mergeConfig';
 import { isBadInputError } from '../../core/data/badInput';
 import { TECHNIQUE_NAMES, type TechniqueName } from '../../core/config/presets';
@@ -244,9 +244,7 @@ export const runCommand: CliCommand = {
         if (positionals.length === 0) throw new UsageError('Missing the prompt file: dlpo run <prompt-file> --data <dataset>. Run `dlpo run --help` for the options.');
         if (positionals.length > 1) throw new UsageError(`One prompt file per run; got ${positionals.length} (${positionals.join(', ')}).`);
         if (values.data === undefined) throw new UsageError('Missing --data: a dataset file (.jsonl, .json, .csv) or a benchmark name such as gsm8k.');
-        const layers: ConfigLayer[] = [];
-        const configFile = stringOption(values.config) ? path.resolve(io.cwd, stringOption(values.config)!) : findConfigFile(io.cwd);
-        if (configFile) layers.push(loadConfigFile(configFile));
+        const layers: ConfigLayer[] = configFileLayers(io.cwd, stringOption(values.config));
         layers.push(flagLayer(values, positionals, io.cwd, model.config as Record<string, unknown>));
         config = mergeOrThrow(layers);
         if (!fs.existsSync(config.promptFile)) throw new UsageError(`Prompt file not found: ${config.promptFile}. Check the path (relative to the current folder).`);

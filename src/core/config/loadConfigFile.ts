@@ -65,3 +65,9 @@ export function loadConfigFile(file: string): ConfigLayer {
   }
   return { source: path.basename(file), values: v };
 }
+
+/** The config-file layer a command starts from: `--config FILE`, else a `dlpo.config.*` in `cwd`, else none. */
+export function configFileLayers(cwd: string, explicit?: string): ConfigLayer[] {
+  const file = explicit ? path.resolve(cwd, explicit) : findConfigFile(cwd);
+  return file ? [loadConfigFile(file)] : [];
+}
