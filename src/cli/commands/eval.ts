@@ -16,7 +16,7 @@ import { METRIC_SUMMARIES } from '../../core/metrics/registry';
 import { parsePromptDocument } from '../../core/prompt/parsePromptDocument';
 import { formatScore } from '../../core/run/report';
 import type { PromptDocument } from '../../core/prompt/promptDocument';
-import { bindVariables, variableNames } from '../../core/prompt/templateVariables';
+import { taskForPrompt } from '../../core/data/taskForPrompt';
 import { answerKeyFromExamples } from '../../core/simulator/answerKey';
 import { isSimulatorModel, SIMULATOR_LABEL, type SimulatorModel } from '../../core/simulator/simulatorModel';
 import { numberOption, parseCommandArgs, stringOption } from '../args';
@@ -127,19 +127,6 @@ async function loadPrompt(file: string, displayName: string, section: string | u
   return parsePromptDocument(text, displayName, section ? { region: { section } } : {});
 }
 
-/** Checks the prompt's template variables against the dataset's fields before any call is made. */
-function checkBinding(doc: PromptDocument, examples: readonly Example[], task: Task): void {
-  const names = variableNames(doc.body);
-  if (names.length === 0 || examples.length === 0) return;
-  const fields = Object.keys(examples[0].vars);
-  const { unknown } = bindVariables(names, fields);
-  if (unknown.length) {
-    throw new UsageError(
-      `The prompt uses ${unknown.map((n) => `{{${n}}}`).join(', ')} but ${task.id} has no such field (fields: ${fields.join(', ')}). Rename the variable or the dataset field.`,
-    );
-  }
-}
-
 async function runEval(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION_SPECS, ...EVAL_OPTION_SPECS }, { command: 'eval', allowPositionals: true });
   if (positionals.length === 0) throw new UsageError('Missing the prompt file: dlpo eval <prompt-file> --data <dataset>.');
@@ -179,11 +166,11 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
     backward: config.metric?.startsWith('judge') ? resolveApiKey(config.backward, io.env) : optionalKey(config.backward),
   };
   const models = createRunModels(config, { apiKeys, cwd: io.cwd });
-  const task = await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd: io.cwd, judgeModel: models.backward });
+  // The whole file is what is scored (its other role sections, rendered per example); every row is checked against its inputs before any call.
+  const task = taskForPrompt(await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd: io.cwd, judgeModel: models.backward }), doc, promptFile);
   let examples = examplesOf(task, split);
   if (limit !== undefined) examples = examples.slice(0, limit);
   if (examples.length === 0) throw new UsageError(`The ${split} split of ${task.id} is empty; choose another --split or larger split sizes.`);
-  checkBinding(doc, examples, task);
 
   const dataName = path.isAbsolute(task.id) ? path.relative(io.cwd, task.id) || task.id : task.id;
   const simulator = isSimulatorModel(models.forward.base);

@@ -8,6 +8,11 @@ export interface Example {
   gold: string;
   /** Every field of the row as text, for binding `{{variables}}`. */
   vars: Record<string, string>;
+  /**
+   * The row's fields as parsed (nested JSON objects and arrays kept), for templates that
+   * read `{{customer.name}}` or loop over a list; absent for sources that only have text.
+   */
+  values?: Record<string, unknown>;
 }
 
 export interface DatasetSplits {

@@ -101,6 +101,7 @@ export function toExamples(data: LoadedDataset, mapping: FieldMapping, options: 
       input: cellText(input),
       gold: allHashes ? finalAnswerAfterHashes(goldText) : goldText,
       vars,
+      values: { ...row.values },
     };
   });
 }

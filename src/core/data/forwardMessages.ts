@@ -1,4 +1,6 @@
 import type { ChatMessage } from '../llm/chatModel';
+import type { PromptTemplate } from '../prompt/template/promptTemplate';
+import { renderPromptMessages } from '../prompt/template/promptTemplate';
 import { findVariables, renderTemplate } from '../prompt/templateVariables';
 import type { ForwardFormat } from './benchmarks';
 import type { Example } from './example';
@@ -29,4 +31,29 @@ export function buildForwardMessages(
     { role: 'system', content: promptText },
     { role: 'user', content: input + instruction },
   ];
+}
+
+/**
+ * The same contract for a prompt *file*: the whole file is rendered with the example
+ * (its other role sections included, see `renderPromptMessages`), with `promptText` in
+ * the optimizable slot and `values` (the file's defaults under the row's own fields)
+ * bound. A file that reads no inputs gets the example's input as a final user message,
+ * as a plain prompt does. The format instruction goes at the end of the last user
+ * message, or in a user message of its own when the file has none.
+ */
+export function buildTemplateMessages(
+  template: PromptTemplate,
+  promptText: string,
+  example: Example,
+  options: { includeFormatInstruction: boolean; format: ForwardFormat; formatInstruction: string; values: Readonly<Record<string, unknown>>; hasInputs: boolean },
+): ChatMessage[] {
+  const messages = renderPromptMessages(template, promptText, options.values, options.hasInputs);
+  if (!options.hasInputs) messages.push({ role: 'user', content: options.format === 'question-prefix' ? `Question: ${example.input}` : example.input });
+  if (options.includeFormatInstruction && options.formatInstruction) {
+    let last = messages.length - 1;
+    while (last >= 0 && messages[last].role !== 'user') last--;
+    if (last >= 0) messages[last] = { role: 'user', content: `${messages[last].content}\n\n${options.formatInstruction}` };
+    else messages.push({ role: 'user', content: options.formatInstruction });
+  }
+  return messages;
 }

@@ -88,6 +88,7 @@ function makeTask(parts: {
     id: parts.id,
     description: parts.description,
     metric,
+    forwardFormat: forward,
     ...parts.splits,
     forwardMessages: (promptText: string, example: Example, options: { includeFormatInstruction: boolean }) =>
       buildForwardMessages(promptText, example, { includeFormatInstruction: options.includeFormatInstruction, format: forward, formatInstruction: metric.formatInstruction }),

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../llm/chatModel';
 import type { Metric } from '../metrics/metric';
+import type { ForwardFormat } from './benchmarks';
 import type { DatasetSplits, Example } from './example';
 
 /**
@@ -11,6 +12,8 @@ export interface Task extends DatasetSplits {
   id: string;
   description: string;
   metric: Metric;
+  /** How a plain input is put in the user message (`Question: ` for the math sets); `raw` when absent. */
+  forwardFormat?: ForwardFormat;
   /**
    * Messages for the forward model. A prompt without template variables is the system
    * message and the example's input the user message; a prompt with variables is

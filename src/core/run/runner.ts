@@ -20,6 +20,7 @@ import type { RunEvent, RunEventOf, UsageTotals } from './events';
 import { InFlightTracker } from './inFlight';
 import { JournalWriter, readJournal } from './journal';
 import { loadPromptFile, type LoadedPrompt } from './promptFile';
+import { taskForPrompt } from '../data/taskForPrompt';
 import { buildReport, renderReportMarkdown, type RunReport } from './report';
 import { createFixedRunDir, createRunDir, runPaths, type RunPaths } from './runDir';
 import type { RunResult, StartRunOptions } from './runTypes';
@@ -203,7 +204,11 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
       usageTotals: resume?.checkpoint.usage,
       cwd,
     });
-    task = await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd, judgeModel: models.backward });
+    task = taskForPrompt(
+      await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd, judgeModel: models.backward }),
+      prompt.document,
+      prompt.file,
+    );
   } catch (e) {
     if (!resuming) fs.rmSync(paths.dir, { recursive: true, force: true });
     throw e;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadTask } from '../../core/data/loadTask';
+import { taskForPrompt } from '../../core/data/taskForPrompt';
 import type { Example } from '../../core/data/example';
 import { createRunModels } from '../../core/llm/runModels';
 import { evaluatePrompt as scorePrompt, type PromptEvaluation } from '../../core/metrics/evaluatePrompt';
@@ -56,13 +57,15 @@ export async function evaluatePrompt(services: Services, arg?: unknown): Promise
     try {
       const resolved = await resolveRunModels(config, services.secrets);
       const models = createRunModels(config, { ...resolved, cwd: folder });
-      const task = await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd: folder, judgeModel: models.backward });
+      const prompt = loadPromptFile(file, config.region);
+      // Scored as the file runs: the whole file rendered per example, as `dlpo eval` does.
+      const task = taskForPrompt(await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd: folder, judgeModel: models.backward }), prompt.document, file);
       const simulator = isSimulatorModel(models.forward.base);
       if (simulator) (models.forward.base as SimulatorModel).setAnswerKey(answerKeyFromExamples([...task.train, ...task.val, ...task.test]));
       const split = task.test.length ? 'test' : 'val';
       const examples: Example[] = split === 'test' ? task.test : task.val;
       if (examples.length === 0) throw new Error('the dataset has no test or validation examples to score');
-      const body = loadPromptFile(file, config.region).body;
+      const body = prompt.body;
       // The same scoring as `dlpo eval`: cut-off or filtered replies score 0 with that reason.
       const evaluation = await scorePrompt({
         promptText: body,

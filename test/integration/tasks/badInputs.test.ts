@@ -47,7 +47,7 @@ describe('bad inputs: dlpo inspect and dlpo eval exit 2 with a clear message', f
     write('vars.prompt.md', 'Solve this: {{problem}}\n');
     const r = await runDlpo(evalArgs('vars.prompt.md'), { cwd: dir });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /uses \{\{problem\}\} but .*data\.jsonl has no such field \(fields: question, answer\)/);
+    assert.match(r.stderr, /data\.jsonl: the prompt reads "problem" but row \S+ has no field "problem" \(fields: question, answer\)/);
   });
 
   it('malformed JSONL line: the error names the line', async () => {
