@@ -18,6 +18,11 @@ const REFERENCE_METHOD: Partial<MethodOptions> = {
   regularizeNeedsMemory: true,
   repairUpdateReply: false,
   contrastiveKeepDuplicates: true,
+  updateLayout: 'prompt-last',
+  blockOrder: 'contrastive-first',
+  acceptUnchanged: true,
+  lrDecayFirstStep: 'lr',
+  dropoutEmptyBlock: true,
 };
 
 /** The paper's named configurations (method.md, "Presets we offer"). */

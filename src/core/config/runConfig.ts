@@ -84,6 +84,33 @@ export const MethodOptionsSchema = z.object({
    * method.md and the reference do. Absent = false. Saves 2 calls per passing example.
    */
   critiqueFailuresOnly: z.boolean().optional(),
+  /**
+   * Where the update request puts the full current prompt. `prompt-first` (absent): once,
+   * at the top. `prompt-last` (reference): a role line, a short excerpt of the prompt, the
+   * feedback and the technique blocks, then the full prompt at the end.
+   */
+  updateLayout: z.enum(['prompt-first', 'prompt-last']).optional(),
+  /**
+   * Order of the technique blocks in the update request. `momentum-first` (absent): past
+   * feedback, contrastive, dropout, regularisation, learning rate. `contrastive-first`
+   * (reference): contrastive, past feedback, dropout, regularisation, learning rate.
+   */
+  blockOrder: z.enum(['momentum-first', 'contrastive-first']).optional(),
+  /**
+   * An update that returns the prompt unchanged (or changed only in whitespace) is a
+   * candidate like any other: scored by TSA, accepted or rejected, and when accepted the
+   * temperature, the learning-rate schedule and the momentum memory advance (reference).
+   * Absent = false: the step is skipped with `update-skipped` and no state moves.
+   */
+  acceptUnchanged: z.boolean().optional(),
+  /**
+   * TLRD's budget before the first accepted update. `decayed` (absent): D from step 1.
+   * `lr` (reference): the fixed `lr` (none when 0) until an update is accepted, then
+   * max(D − accepted, 1).
+   */
+  lrDecayFirstStep: z.enum(['decayed', 'lr']).optional(),
+  /** TDO: emit the dropout block even when it protects no sentence (reference). Absent = false. */
+  dropoutEmptyBlock: z.boolean().optional(),
 });
 export type MethodOptions = z.infer<typeof MethodOptionsSchema>;
 

@@ -69,7 +69,7 @@ async function askAndParse(
 export async function proposeCandidate(ctx: BackwardContext, input: ProposalInput): Promise<Proposal> {
   const { current, method } = input;
   const notes: TechniqueNote[] = [];
-  const first = await askAndParse(ctx, updateRequest(current, input.gradient, input.blocks), current, method.repairUpdateReply);
+  const first = await askAndParse(ctx, updateRequest(current, input.gradient, input.blocks, { layout: method.updateLayout, order: method.blockOrder }), current, method.repairUpdateReply);
   if (!first.ok) return { ok: false, reason: first.reason, notes };
   const firstProblem = builtInCandidateProblem(first.text, current);
   if (firstProblem) return { ok: false, reason: `candidate rejected: ${firstProblem}`, notes };
@@ -127,6 +127,15 @@ export async function proposeCandidate(ctx: BackwardContext, input: ProposalInpu
     }
   }
 
+  // The reference keeps whatever the update returned, unchanged or not, and lets TSA
+  // judge it (optimizer_v2/optimizer.py 295-305); `acceptUnchanged` does the same for a
+  // reply the model itself left unchanged (not one our enforcement emptied).
+  const unchangedByModel = reverted.length === 0 && (after === current || edits.length === 0);
+  if (unchangedByModel && method.acceptUnchanged) {
+    const problem = input.validateCandidate?.(after, current) ?? null;
+    if (problem) return { ok: false, reason: `candidate rejected: ${problem}`, notes };
+    return { ok: true, after, edits: [], reverted, notes };
+  }
   if (after === current || edits.length === 0) {
     const why = reverted.length > 0 ? 'every proposed edit was reverted (TLR/TDO)' : 'the update made no sentence-level change';
     return { ok: false, reason: why, notes };

@@ -23,6 +23,8 @@ export const TAG = {
   regularize: 'REGULARIZATION',
   /** TLR: the learning-rate instruction block. */
   learningRate: 'LEARNING_RATE',
+  /** `updateLayout: 'prompt-last'`: the first and last words of the prompt, before the feedback. */
+  promptExcerpt: 'PROMPT_EXCERPT',
 } as const;
 
 export function wrapTag(tag: string, body: string): string {

@@ -1,3 +1,4 @@
+import type { MethodOptions } from '../config/runConfig';
 import type { ChatMessage } from '../llm/chatModel';
 import type { MetricResult } from '../metrics/metric';
 import { REQUEST_KIND, TAG, wrapTag } from './markers';
@@ -100,23 +101,71 @@ This is very important: give your response by sending the improved prompt betwee
 <${TAG.improved}>the improved prompt</${TAG.improved}>
 The text between the tags directly replaces the prompt.`;
 
-/** Step 6: the update request with the technique blocks. */
-export function updateRequest(prompt: string, gradient: string, blocks: TechniqueBlocks): ChatMessage[] {
-  const parts: string[] = [
-    'The prompt to improve is the system prompt of a language model that answers task inputs; it is in the CURRENT_PROMPT block.',
-    wrapTag(TAG.currentPrompt, prompt),
+export interface UpdateLayout {
+  /** `prompt-first` (ours) or `prompt-last` (the reference's order of parts). */
+  layout?: MethodOptions['updateLayout'];
+  /** `momentum-first` (ours) or `contrastive-first` (the reference's block order). */
+  order?: MethodOptions['blockOrder'];
+}
+
+/** Words shown from each end of the prompt in the `prompt-last` excerpt. */
+export const EXCERPT_WORDS = 10;
+
+/**
+ * The excerpt of `prompt-last`: the whole prompt up to 2 × 10 space-separated words,
+ * else its first and last 10 words around a marker (the reference shows its variable
+ * this way before the feedback: textgrad/variable.py `get_short_value`).
+ */
+export function promptExcerpt(prompt: string): string {
+  const words = prompt.split(' ');
+  if (words.length <= 2 * EXCERPT_WORDS) return prompt;
+  return `${words.slice(0, EXCERPT_WORDS).join(' ')} [… middle of the prompt left out …] ${words.slice(-EXCERPT_WORDS).join(' ')}`;
+}
+
+/** The technique blocks in the order the options ask for, each as its parts of the request. */
+function techniqueParts(blocks: TechniqueBlocks, order: UpdateLayout['order']): string[] {
+  const past = blocks.pastFeedback ? [blocks.pastFeedback.instruction, wrapTag(TAG.pastFeedback, blocks.pastFeedback.list)] : [];
+  const contrast = blocks.contrastive ? [blocks.contrastive.instruction, wrapTag(TAG.contrastive, blocks.contrastive.list)] : [];
+  const parts = order === 'contrastive-first' ? [...contrast, ...past] : [...past, ...contrast];
+  if (blocks.dropout) parts.push(blocks.dropout.instruction, wrapTag(TAG.dropout, blocks.dropout.sentences));
+  if (blocks.regularize) parts.push(wrapTag(TAG.regularize, blocks.regularize));
+  if (blocks.learningRate) parts.push(wrapTag(TAG.learningRate, blocks.learningRate));
+  return parts;
+}
+
+const FINAL_INSTRUCTION = `Improve the prompt based on all the above requirements and feedback, then send the final version between ${TAG.improved} tags, and nothing else between them.`;
+
+/**
+ * Step 6: the update request with the technique blocks. `prompt-first` gives the full
+ * prompt once, at the top. `prompt-last` follows the reference's order of parts
+ * (optimizer_v2/optimizer_prompts.py `construct_tgd_promptV2`): role, excerpt, feedback,
+ * the blocks, and the full prompt at the end, just before the final instruction.
+ */
+export function updateRequest(prompt: string, gradient: string, blocks: TechniqueBlocks, layout: UpdateLayout = {}): ChatMessage[] {
+  const feedbackParts = [
     'Here is the feedback we got for the prompt on a batch of examples:',
     wrapTag(TAG.feedback, gradient),
     'Improve the prompt using the feedback in the FEEDBACK block.',
   ];
-  if (blocks.pastFeedback) parts.push(blocks.pastFeedback.instruction, wrapTag(TAG.pastFeedback, blocks.pastFeedback.list));
-  if (blocks.contrastive) parts.push(blocks.contrastive.instruction, wrapTag(TAG.contrastive, blocks.contrastive.list));
-  if (blocks.dropout) parts.push(blocks.dropout.instruction, wrapTag(TAG.dropout, blocks.dropout.sentences));
-  if (blocks.regularize) parts.push(wrapTag(TAG.regularize, blocks.regularize));
-  if (blocks.learningRate) parts.push(wrapTag(TAG.learningRate, blocks.learningRate));
-  parts.push(
-    `Improve the prompt based on all the above requirements and feedback, then send the final version between ${TAG.improved} tags, and nothing else between them.`,
-  );
+  const parts: string[] =
+    layout.layout === 'prompt-last'
+      ? [
+          'The prompt to improve is the system prompt of a language model that answers task inputs: it sets the model’s behaviour and strategy for the task.',
+          'The PROMPT_EXCERPT block shows its beginning and end; the full prompt comes at the end of this message.',
+          wrapTag(TAG.promptExcerpt, promptExcerpt(prompt)),
+          ...feedbackParts,
+          ...techniqueParts(blocks, layout.order),
+          'The full current prompt, which your improved version replaces, is in the CURRENT_PROMPT block:',
+          wrapTag(TAG.currentPrompt, prompt),
+          FINAL_INSTRUCTION,
+        ]
+      : [
+          'The prompt to improve is the system prompt of a language model that answers task inputs; it is in the CURRENT_PROMPT block.',
+          wrapTag(TAG.currentPrompt, prompt),
+          ...feedbackParts,
+          ...techniqueParts(blocks, layout.order),
+          FINAL_INSTRUCTION,
+        ];
   return [
     { role: 'system', content: UPDATE_SYSTEM },
     { role: 'user', content: parts.join('\n\n') },

@@ -52,6 +52,11 @@ export function planTechniques(
     if (protectedIdx.length > 0) {
       blocks.dropout = { instruction: dropoutInstruction(), sentences: dropoutList(sentences, protectedIdx) };
       applied('tdo', describeProtected(protectedIdx), { sentences: protectedIdx.map((i) => i + 1), of: sentences.length, p: t.dropout });
+    } else if (m.dropoutEmptyBlock) {
+      // The reference appends its dropout block whenever p > 0, even with nothing drawn
+      // (optimizer_v2/optimizer_prompts.py 292-297).
+      blocks.dropout = { instruction: dropoutInstruction(), sentences: '' };
+      applied('tdo', 'TDO protected no sentence (the block is sent anyway, as in the reference)', { sentences: [], of: sentences.length, p: t.dropout });
     }
   }
 

@@ -218,7 +218,7 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
       work.cursor += batchIdx.length;
       work.rng.batch = batchRng.state();
       const batch = batchIdx.map((i) => task.train[i]);
-      const r = learningRateForStep(t, work.acceptedSteps);
+      const r = learningRateForStep(t, work.acceptedSteps, m.lrDecayFirstStep);
       emit({ type: 'step-start', step, epoch: work.epoch, batch: batch.map((e) => e.id), lr: r });
 
       // Forward and loss.

@@ -20,4 +20,14 @@ describe('TLRD: learning-rate decay', () => {
     assert.equal(learningRateForStep(t({ lr: 2 }), 9), 2);
     assert.equal(learningRateForStep(t({}), 0), null);
   });
+
+  it("lrDecayFirstStep 'lr' (reference) keeps the fixed lr until the first accepted update", () => {
+    const t = (o: object) => TechniqueOptionsSchema.parse(o);
+    // optimizer_v2/optimizer.py 127: learning_rate starts as --lr; 353-358: rewritten only after an accepted step.
+    assert.equal(learningRateForStep(t({ lr: 2, lrDecay: 6 }), 0, 'lr'), 2);
+    assert.equal(learningRateForStep(t({ lrDecay: 6 }), 0, 'lr'), null);
+    assert.equal(learningRateForStep(t({ lr: 2, lrDecay: 6 }), 1, 'lr'), 5);
+    assert.equal(learningRateForStep(t({ lr: 2, lrDecay: 6 }), 0, 'decayed'), 6);
+    assert.equal(learningRateForStep(t({ lr: 2, lrDecay: 6 }), 0), 6);
+  });
 });

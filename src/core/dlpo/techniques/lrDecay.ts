@@ -1,4 +1,4 @@
-import type { TechniqueOptions } from '../../config/runConfig';
+import type { MethodOptions, TechniqueOptions } from '../../config/runConfig';
 
 /**
  * TLRD, textual learning-rate decay: explore first, then settle. After k accepted
@@ -22,11 +22,18 @@ export function decayedLearningRate(start: number, acceptedSteps: number): numbe
 
 /**
  * The sentence budget R of the next step, or null when neither TLR nor TLRD is on.
- * TLRD takes precedence over a fixed `lr` (the reference overwrites `lr` on the first
- * decay, and the first step already follows the schedule here).
+ * TLRD takes precedence over a fixed `lr` once it applies. With `firstStep: 'decayed'`
+ * (ours) it applies from step 1 (R = D). With `'lr'` (the reference: its optimizer starts
+ * from `--lr` and only rewrites the rate after an accepted step, optimizer_v2/optimizer.py
+ * 127, 353-358) the fixed `lr` holds until the first accept.
  */
-export function learningRateForStep(t: TechniqueOptions, acceptedSteps: number): number | null {
-  if (t.lrDecay > 0) return decayedLearningRate(t.lrDecay, acceptedSteps);
+export function learningRateForStep(
+  t: TechniqueOptions,
+  acceptedSteps: number,
+  firstStep: MethodOptions['lrDecayFirstStep'] = 'decayed',
+): number | null {
+  const decayApplies = t.lrDecay > 0 && (firstStep !== 'lr' || acceptedSteps > 0);
+  if (decayApplies) return decayedLearningRate(t.lrDecay, acceptedSteps);
   if (t.lr > 0) return t.lr;
   return null;
 }
