@@ -74,7 +74,8 @@ export function paperExperimentSpec(
 ): ExperimentSpec {
   const paper = PAPER_EXPERIMENTS[name];
   const dataset = referenceDatasetSettings(input.data.source);
-  const base = input.base ?? {};
-  const withDataset = dataset ? { ...base, techniques: { tsaDecay: dataset.tsaDecay, ...base.techniques } } : base;
+  const base: NonNullable<ExperimentSpecInput['base']> = input.base ?? {};
+  const techniques: Record<string, unknown> = { ...(base.techniques ?? {}) };
+  const withDataset = dataset ? { ...base, techniques: { tsaDecay: dataset.tsaDecay, ...techniques } } : base;
   return ExperimentSpecSchema.parse({ ...input, base: withDataset, name, baseline: paper.baseline, configs: paper.configs });
 }
