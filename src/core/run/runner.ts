@@ -12,7 +12,9 @@ import { TrainerStateSchema } from '../dlpo/trainerState';
 import type { UsageRecord } from '../llm/meter';
 import type { RetryWait } from '../llm/retry';
 import { createRunModels, type RunModels } from '../llm/runModels';
-import { checkVariables } from '../prompt/templateVariables';
+import { templateSyntaxProblem } from '../prompt/template/templateGuard';
+import type { TemplateEngine } from '../prompt/template/templateEngine';
+import { promptTemplateOf } from '../prompt/template/promptTemplate';
 import { answerKeyFromExamples } from '../simulator/answerKey';
 import { isSimulatorModel, type SimulatorModel } from '../simulator/simulatorModel';
 import { CHECKPOINT_VERSION, CheckpointError, configHash, readCheckpoint, writeCheckpoint, writeFileAtomic, type CheckpointFile } from './checkpoint';
@@ -69,16 +71,20 @@ function waitingEvent(w: RetryWait): RunEventOf<'waiting'> {
 }
 
 /**
- * Rejects candidates the trainer must not accept: empty, absurdly long, variables
- * dropped or invented, or a body that would break the document's structure when written
+ * Rejects candidates the trainer must not accept: empty, absurdly long, template syntax
+ * changed or variables dropped or invented (src/core/prompt/template/templateGuard.ts), or a body that would break the document's structure when written
  * into it (a new role line, a same-level heading).
  */
-export function makeCandidateValidator(startPrompt: string, problemInDocument: (body: string) => string | null = () => null): (candidate: string, current: string) => string | null {
+export function makeCandidateValidator(
+  startPrompt: string,
+  problemInDocument: (body: string) => string | null = () => null,
+  engine: TemplateEngine = 'jinja2',
+): (candidate: string, current: string) => string | null {
   return (candidate, current) => {
     if (!candidate.trim()) return 'the proposed prompt is empty';
     const limit = Math.max(1, startPrompt.length) * MAX_GROWTH;
     if (candidate.length > limit) return `the proposed prompt is ${Math.round(candidate.length / Math.max(1, startPrompt.length))}× longer than the starting prompt`;
-    return checkVariables(current, candidate) ?? problemInDocument(candidate);
+    return templateSyntaxProblem(current, candidate, engine) ?? problemInDocument(candidate);
   };
 }
 
@@ -277,7 +283,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
       config,
       task,
       initialPrompt: startEvent.prompt,
-      validateCandidate: makeCandidateValidator(startEvent.prompt, (body) => prompt.problemWith(body)),
+      validateCandidate: makeCandidateValidator(startEvent.prompt, (body) => prompt.problemWith(body), promptTemplateOf(prompt.document).engine),
       forward: inFlight.wrap(models.forward),
       backward: inFlight.wrap(models.backward),
       // `done` is held back so the final checkpoint line can precede it in the journal.
