@@ -4,8 +4,9 @@ import type { MetricResult } from '../metrics/metric';
 import { REQUEST_KIND, TAG, wrapTag } from './markers';
 
 /**
- * The backward model's requests, adapted from TextGrad's and the DLPO reference's
- * wording. Every system message starts with its `REQUEST_KIND` line (the offline
+ * The backward model's requests: the instructions TextGrad's and the DLPO reference's
+ * requests carry, in our own words (the `reference` preset copies their structure, not
+ * their text). Every system message starts with its `REQUEST_KIND` line (the offline
  * simulator and the journal tell requests apart by it), and the parts of a request are
  * wrapped in the `TAG`s of markers.ts. Instructions refer to blocks by name ("the
  * CURRENT_PROMPT block") and never write a tag literally, so the first `<TAG>` in a
