@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { configFileLayers } from '../../core/config/loadConfigFile';
 import { ConfigError, mergeConfig, type ConfigLayer } from '../../core/config/mergeConfig';
+import { applyFileModelParameters, fileModelParameters } from '../../core/config/fileModelParameters';
 import type { RunConfig } from '../../core/config/runConfig';
 import { isBadInputError } from '../../core/data/badInput';
 import { benchmarkNames, findBenchmark } from '../../core/data/benchmarks';
@@ -148,7 +149,7 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
   layers.push(flags);
   const merged = mergeConfig(layers);
   if (!merged.ok) throw new UsageError(`Invalid configuration:\n${merged.problems.map((p) => `  ${p}`).join('\n')}`);
-  const config: RunConfig = merged.config;
+  let config: RunConfig = merged.config;
   if (!model.quiet && !layers.some((l) => (l.values as { forward?: unknown }).forward !== undefined)) {
     io.stderr.write(`No model configured: using the ${SIMULATOR_LABEL.toLowerCase()} (no network). Pass --simulator to say so, or --model NAME.\n`);
   }
@@ -158,6 +159,10 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
   const region: RegionOption | undefined =
     values.prompt !== undefined ? { prompt: numberOption(values.prompt, 'prompt', { integer: true, min: 1 })! } : section !== undefined ? { section } : undefined;
   const doc = await loadPrompt(promptFile, positionals[0], region);
+  // The prompt file's own model parameters apply unless a config layer set them.
+  const fileParams = applyFileModelParameters(config, fileModelParameters(doc.frontMatter), layers);
+  config = fileParams.config;
+  if (!model.quiet && fileParams.notes.length) io.stderr.write(`Forward calls: ${fileParams.notes.join('; ')}.\n`);
   // The backward model is only called by the judge metric, which a promptfoo file can imply
   // without --metric; a missing key for it is an error only if it is called.
   const optionalKey = (spec: RunConfig['backward']) => {
@@ -192,6 +197,7 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
     model: models.forward,
     concurrency: config.maxConcurrency,
     includeFormatInstruction: values['no-format-instruction'] !== true,
+    temperature: config.forward.temperature,
     maxTokens: config.forward.maxTokens,
     signal: io.signal,
   });

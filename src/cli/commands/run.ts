@@ -14,6 +14,8 @@ import { runPaths } from '../../core/run/runDir';
 import { jsonSummary, summaryLines } from '../../core/run/summary';
 import { numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../command';
+import { applyFileModelParameters, fileModelParameters } from '../../core/config/fileModelParameters';
+import { loadPromptFile } from '../../core/run/promptFile';
 import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, checkModelSpec, parseModelOptions, resolveApiKey } from '../modelOptions';
 import { ProgressPrinter } from '../runProgress';
 
@@ -261,6 +263,10 @@ export const runCommand: CliCommand = {
         // Before any run folder exists: a provider without what it needs is bad input, not a failed run.
         checkModelSpec(config.forward, 'forward');
         checkModelSpec(config.backward, 'backward');
+        // The prompt file's own model parameters apply unless a config layer set them (the saved config.json records the result).
+        const fileParams = applyFileModelParameters(config, fileModelParameters(loadPromptFile(config.promptFile, config.region).document.frontMatter), layers);
+        config = fileParams.config;
+        if (!model.quiet && fileParams.notes.length) err(`Forward calls: ${fileParams.notes.join('; ')}.`);
         if (!model.quiet && !layers.some((l) => l.values.forward !== undefined)) {
           err('No model configured: using the offline simulator (no network). Pass --simulator to say so, or --model NAME for a real model.');
         }

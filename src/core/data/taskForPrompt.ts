@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PromptDocument } from '../prompt/promptDocument';
 import { promptInputs, promptTemplateOf, type PromptTemplate } from '../prompt/template/promptTemplate';
@@ -5,6 +6,7 @@ import { promptyValues, type PromptyValues } from '../prompt/template/promptyInp
 import type { TemplateInput } from '../prompt/template/templateInputs';
 import { TemplateError } from '../prompt/templateVariables';
 import { DatasetError } from './datasetError';
+import { readTextFileSync } from './inputFile';
 import type { Example } from './example';
 import { buildTemplateMessages } from './forwardMessages';
 import type { Task } from './task';
@@ -59,8 +61,26 @@ function bindCase(values: Record<string, unknown>, inputs: readonly TemplateInpu
   return values;
 }
 
-/** How the prompt file reads: its template, inputs and own values. `file` is the prompt file's path; `fallbackDirs` see `promptyValues`. */
-export function promptBinding(doc: PromptDocument, file: string, fallbackDirs: readonly string[] = []): PromptBinding {
+/**
+ * A run folder's `best.prompt.*` is a copy of the user's file, written next to the run's
+ * `config.json`; its relative references (`${file:sample.json}`) mean the folder of the
+ * file it was copied from, which that config names. Anything else has no such folder.
+ */
+export function originFolders(file: string): string[] {
+  const config = path.join(path.dirname(file), 'config.json');
+  if (!fs.existsSync(config)) return [];
+  try {
+    const saved = JSON.parse(readTextFileSync(config, { what: 'run configuration', maxBytes: 1024 * 1024 })) as { promptFile?: unknown };
+    if (typeof saved.promptFile !== 'string' || saved.promptFile === '') return [];
+    const origin = path.dirname(path.resolve(path.dirname(file), saved.promptFile));
+    return origin === path.dirname(file) ? [] : [origin];
+  } catch {
+    return [];
+  }
+}
+
+/** How the prompt file reads: its template, inputs and own values. `file` is the prompt file's path; relative references also resolve from `fallbackDirs` (default: `originFolders(file)`). */
+export function promptBinding(doc: PromptDocument, file: string, fallbackDirs: readonly string[] = originFolders(file)): PromptBinding {
   const template = promptTemplateOf(doc);
   const own = doc.format === 'prompty' ? promptyValues(doc.frontMatter, path.dirname(file), fallbackDirs) : { declared: [], defaults: {}, sample: {} };
   return { template, inputs: promptInputs(template, doc.body), own };

@@ -23,7 +23,7 @@ export interface PromptEvaluation {
 }
 
 /**
- * Scores a prompt on examples: one forward call per example (temperature 0), at most
+ * Scores a prompt on examples: one forward call per example (temperature 0 unless given), at most
  * `concurrency` in flight, each reply scored by the task's metric. A reply the server
  * cut off (`length`) or filtered (`content_filter`) scores 0 with that reason rather than
  * being read as an answer. Other model errors stop the evaluation (they are the same for
@@ -36,6 +36,8 @@ export async function evaluatePrompt(o: {
   model: ChatModel;
   concurrency: number;
   includeFormatInstruction?: boolean;
+  /** Forward temperature; 0 (the method's) unless the run or the prompt file says otherwise. */
+  temperature?: number;
   maxTokens?: number;
   signal?: AbortSignal;
   onResult?: (result: ExampleResult, done: number) => void;
@@ -58,7 +60,7 @@ export async function evaluatePrompt(o: {
       let output = '';
       let verdict: { score: number; reason: string; extracted?: string };
       try {
-        const response = await o.model.complete({ messages, temperature: 0, maxTokens: o.maxTokens }, { signal, purpose: 'forward' });
+        const response = await o.model.complete({ messages, temperature: o.temperature ?? 0, maxTokens: o.maxTokens }, { signal, purpose: 'forward' });
         output = response.text;
         verdict =
           response.finishReason === 'stop' || response.finishReason === 'other'

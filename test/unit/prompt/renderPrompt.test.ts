@@ -274,3 +274,42 @@ describe('template evaluation is fenced', () => {
     assert.throws(() => templateInputs('{% if a %}', 'jinja2'), TemplateError);
   });
 });
+
+describe('${file:…} samples', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlpo-sample-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const text = '---\nname: s\nsample: ${file:data/sample.json}\n---\nsystem:\nHelp {{ customer.name }}.\n\nuser:\n{{ question }}\n';
+
+  it("resolve against the prompt file's own folder, not the working directory", () => {
+    fs.mkdirSync(path.join(dir, 'prompts/data'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'prompts/data/sample.json'), JSON.stringify({ customer: { name: 'Ana' } }));
+    const file = path.join(dir, 'prompts/s.prompty');
+    fs.writeFileSync(file, text);
+    assert.deepEqual(messagesOf(file, { question: 'q?' }), [
+      { role: 'system', content: 'Help Ana.' },
+      { role: 'user', content: 'q?' },
+    ]);
+  });
+
+  it("after a run, a copy in the run folder still finds it through the run's config.json", () => {
+    fs.mkdirSync(path.join(dir, 'prompts/data'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'prompts/data/sample.json'), JSON.stringify({ customer: { name: 'Ana' } }));
+    fs.writeFileSync(path.join(dir, 'prompts/s.prompty'), text);
+    const run = path.join(dir, 'runs/r1');
+    fs.mkdirSync(run, { recursive: true });
+    fs.writeFileSync(path.join(run, 'config.json'), JSON.stringify({ promptFile: path.join(dir, 'prompts/s.prompty') }));
+    const copy = path.join(run, 'best.prompt.prompty');
+    fs.writeFileSync(copy, text);
+    assert.equal(messagesOf(copy, { question: 'q?' })[0].content, 'Help Ana.');
+  });
+
+  it('a missing sample file is a clear error naming where it looked', () => {
+    const file = path.join(dir, 's.prompty');
+    fs.writeFileSync(file, text);
+    assert.throws(() => messagesOf(file, { question: 'q?' }), (e: unknown) => e instanceof TemplateError && e.message.includes(path.join(dir, 'data/sample.json')));
+  });
+});
