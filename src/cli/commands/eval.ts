@@ -15,7 +15,7 @@ import { evaluatePrompt, type ExampleResult } from '../../core/metrics/evaluateP
 import { METRIC_SUMMARIES } from '../../core/metrics/registry';
 import { parsePromptDocument } from '../../core/prompt/parsePromptDocument';
 import { formatScore } from '../../core/run/report';
-import type { PromptDocument } from '../../core/prompt/promptDocument';
+import type { PromptDocument, RegionOption } from '../../core/prompt/promptDocument';
 import { taskForPrompt } from '../../core/data/taskForPrompt';
 import { answerKeyFromExamples } from '../../core/simulator/answerKey';
 import { isSimulatorModel, SIMULATOR_LABEL, type SimulatorModel } from '../../core/simulator/simulatorModel';
@@ -30,6 +30,7 @@ const EVAL_OPTION_SPECS = {
   limit: { type: 'string' },
   'min-accuracy': { type: 'string' },
   section: { type: 'string' },
+  prompt: { type: 'string' },
   seed: { type: 'string' },
   'input-field': { type: 'string' },
   'gold-field': { type: 'string' },
@@ -57,7 +58,9 @@ ${Object.entries(METRIC_SUMMARIES)
   --split test|val|train|all   which examples to score (default test)
   --limit N                score only the first N examples of the split
   --min-accuracy X         exit 1 when accuracy is below X (0..1, or a percentage like 80%)
-  --section NAME           score one .prompty role section or markdown heading section
+  --section NAME           the .prompty role section or heading section taken as the prompt body
+                           (the whole file is sent, rendered per example, either way)
+  --prompt N               score prompt N of a promptfoo multi-prompt .txt file ("---" lines)
   --seed N                 split seed (default 1001, as dlpo run)
   --input-field F --gold-field F   which dataset fields are input and gold (default: inferred)
   --train-size N --val-size N --test-size N   split sizes (default: the benchmark's, or
@@ -122,9 +125,9 @@ function oneLine(text: string, max: number): string {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
-async function loadPrompt(file: string, displayName: string, section: string | undefined): Promise<PromptDocument> {
+async function loadPrompt(file: string, displayName: string, region: RegionOption | undefined): Promise<PromptDocument> {
   const text = await readTextFile(file, { what: 'prompt file' });
-  return parsePromptDocument(text, displayName, section ? { region: { section } } : {});
+  return parsePromptDocument(text, displayName, region ? { region } : {});
 }
 
 async function runEval(argv: string[], io: CliIO): Promise<number> {
@@ -150,7 +153,11 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`No model configured: using the ${SIMULATOR_LABEL.toLowerCase()} (no network). Pass --simulator to say so, or --model NAME.\n`);
   }
 
-  const doc = await loadPrompt(promptFile, positionals[0], stringOption(values.section));
+  const section = stringOption(values.section);
+  if (section !== undefined && values.prompt !== undefined) throw new UsageError('--section and --prompt both choose the prompt; use one.');
+  const region: RegionOption | undefined =
+    values.prompt !== undefined ? { prompt: numberOption(values.prompt, 'prompt', { integer: true, min: 1 })! } : section !== undefined ? { section } : undefined;
+  const doc = await loadPrompt(promptFile, positionals[0], region);
   // The backward model is only called by the judge metric, which a promptfoo file can imply
   // without --metric; a missing key for it is an error only if it is called.
   const optionalKey = (spec: RunConfig['backward']) => {

@@ -4,18 +4,20 @@ import { readTextFile } from '../../core/data/inputFile';
 import { parsePromptDocument } from '../../core/prompt/parsePromptDocument';
 import type { PromptDocument, RegionOption } from '../../core/prompt/promptDocument';
 import { segmentSentences } from '../../core/prompt/sentences';
+import { documentInputs, type DocumentInput } from '../../core/prompt/template/documentInputs';
 import { numberOption, parseCommandArgs, stringOption } from '../args';
 import { EXIT, UsageError, type CliCommand } from '../command';
 
 const OPTIONS = {
   json: { type: 'boolean' },
   section: { type: 'string' },
+  prompt: { type: 'string' },
   start: { type: 'string' },
   end: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const USAGE = `Usage: dlpo inspect <prompt-file> [--json] [--section NAME | --start N --end N]
+const USAGE = `Usage: dlpo inspect <prompt-file> [--json] [--section NAME | --start N --end N | --prompt N]
 
 Shows how DLPO reads a prompt file: its format, front matter, the optimizable body and
 where it is, the marked regions and role sections, template variables and the sentence
@@ -26,10 +28,13 @@ Formats: .prompt.md (GitHub Copilot prompt file), .prompty, .instructions.md, .c
 or the text between <!-- dlpo:begin --> and <!-- dlpo:end -->, or what the options select.
 
 Options:
-  --json           print {format, frontMatter, body, bodyRange, regions, variables, sentences}
+  --json           print {format, frontMatter, body, bodyRange, regions, variables, template,
+                   inputs, sentences}; inputs are every input of the whole file (all role
+                   sections; loop iterables and the roots of dotted names included)
   --section NAME   optimize one .prompty role section (system, user, assistant) or one
                    markdown heading's section
   --start N --end N  optimize the text between these UTF-16 offsets (an editor selection)
+  --prompt N       choose prompt N of a promptfoo multi-prompt .txt file ("---" lines)
 
 Offsets are UTF-16 code units into the file decoded as UTF-8, counting a leading BOM as
 one character, so text.slice(bodyRange.start, bodyRange.end) === body.
@@ -45,13 +50,32 @@ export function inspectJson(doc: PromptDocument) {
     regions: doc.regions.map((r) => ({ kind: r.kind, ...(r.name !== undefined ? { name: r.name } : {}), start: r.start, end: r.end, optimizable: r.optimizable })),
     variables: doc.variables.map((v) => ({ name: v.name, raw: v.raw, syntax: v.syntax, start: v.start, end: v.end, ...(v.placeholder !== undefined ? { placeholder: v.placeholder } : {}) })),
     sentences: segmentSentences(doc.body).map((s) => ({ text: s.text, kind: s.kind, start: s.start + doc.bodyRange.start, end: s.end + doc.bodyRange.start })),
+    ...inputsJson(doc),
     eol: doc.eol === '\r\n' ? 'crlf' : 'lf',
     bom: doc.hasBom,
   };
 }
 
+/** The template engine and every input of the file (all of what is sent, not only the body). */
+function inputsJson(doc: PromptDocument) {
+  const found = documentInputs(doc);
+  return { template: found.engine, inputs: found.inputs, ...(found.problem ? { templateProblem: found.problem } : {}) };
+}
+
+function describeInput(i: DocumentInput): string {
+  const notes: string[] = [];
+  if (i.loop) notes.push('list');
+  if (!i.used) notes.push('declared, not used');
+  else if (!i.required) notes.push(i.default !== undefined ? 'has a default' : 'optional');
+  const deeper = i.paths.filter((p) => p !== i.name);
+  return `${i.name}${deeper.length ? ` (${deeper.join(', ')})` : ''}${notes.length ? ` [${notes.join(', ')}]` : ''}`;
+}
+
 function regionOption(values: Record<string, unknown>): RegionOption | undefined {
   const section = stringOption(values.section);
+  const prompt = numberOption(values.prompt, 'prompt', { integer: true, min: 1 });
+  if (prompt !== undefined && (section !== undefined || values.start !== undefined)) throw new UsageError('--prompt, --section and --start/--end each choose the body; use one.');
+  if (prompt !== undefined) return { prompt };
   const start = numberOption(values.start, 'start', { integer: true, min: 0 });
   const end = numberOption(values.end, 'end', { integer: true, min: 0 });
   if (section !== undefined && (start !== undefined || end !== undefined)) throw new UsageError('--section and --start/--end choose the body in two ways; use one.');
@@ -67,7 +91,10 @@ function humanSummary(doc: PromptDocument, data: ReturnType<typeof inspectJson>)
   lines.push(`front matter: ${doc.frontMatter === null ? 'none' : Object.keys(doc.frontMatter as object).join(', ') || '(empty)'}`);
   lines.push(`body: ${doc.bodySource}, offsets ${doc.bodyRange.start}..${doc.bodyRange.end}, ${doc.body.length} characters, ${data.sentences.length} sentence units`);
   const names = [...new Set(doc.variables.map((v) => v.raw))];
-  lines.push(`variables: ${names.length ? names.join(', ') : 'none (the prompt is sent as the system message; the example is the user message)'}`);
+  const inputs = data.inputs.map(describeInput);
+  lines.push(`template: ${data.template}; inputs: ${inputs.length ? inputs.join('; ') : 'none'}${data.templateProblem ? ` (${data.templateProblem})` : ''}`);
+  const sentAs = data.inputs.some((i) => i.used) ? 'the file reads inputs, so each example fills them' : 'none (the prompt is sent as the system message; the example is the user message)';
+  lines.push(`variables in the body: ${names.length ? names.join(', ') : sentAs}`);
   for (const r of data.regions) lines.push(`region: ${r.kind}${r.name ? ` "${r.name}"` : ''} ${r.start}..${r.end}${r.optimizable ? ' (optimized)' : ''}`);
   lines.push('', '--- body ---', doc.body, '--- end ---');
   return `${lines.join('\n')}\n`;

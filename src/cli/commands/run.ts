@@ -37,6 +37,8 @@ const RUN_OPTION_SPECS = {
   'train-size': { type: 'string' },
   'val-size': { type: 'string' },
   'test-size': { type: 'string' },
+  section: { type: 'string' },
+  prompt: { type: 'string' },
   resume: { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -56,6 +58,11 @@ Data and metric:
   --input-field F --gold-field F   which dataset fields are input and gold answer (default: inferred)
   --train-size N --val-size N --test-size N   split sizes
   --seed N                 one seed for splits, batches, dropout and TSA (default 1001)
+
+Prompt file:
+  --section NAME           optimize this .prompty role section (default system) or markdown heading
+                           section; the whole file is still what the model is sent
+  --prompt N               the prompt to optimize in a promptfoo multi-prompt .txt file ("---" lines)
 
 Method:
   --preset NAME            best (default) | robust | textgrad | reference | all
@@ -144,6 +151,9 @@ function flagLayer(values: Values, positionals: string[], cwd: string, modelConf
   if (values['test-size'] !== undefined) data.testSize = num('test-size', true);
   if (Object.keys(data).length) v.data = data;
   if (stringOption(values.metric)) v.metric = stringOption(values.metric);
+  if (stringOption(values.section) && values.prompt !== undefined) throw new UsageError('--section and --prompt both choose what to optimize; use one.');
+  if (stringOption(values.section)) v.region = { section: stringOption(values.section) };
+  if (values.prompt !== undefined) v.region = { prompt: numberOption(values.prompt, 'prompt', { integer: true, min: 1 }) };
   if (stringOption(values.preset)) v.preset = stringOption(values.preset);
   const techniques: Record<string, unknown> = {};
   if (values.lr !== undefined) techniques.lr = num('lr');

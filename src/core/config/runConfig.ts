@@ -142,9 +142,9 @@ export type DataSpec = z.infer<typeof DataSpecSchema>;
 
 export const RunConfigSchema = z.object({
   promptFile: z.string().min(1),
-  /** Optimize only this part of the body: a role section (`system`) or UTF-16 offsets into the file. */
+  /** Optimize only this part of the body: a role section (`system`), UTF-16 offsets into the file, or one prompt (1-based) of a multi-prompt `.txt` file. */
   region: z
-    .union([z.object({ section: z.string() }), z.object({ start: z.number().int().min(0), end: z.number().int().min(0) })])
+    .union([z.object({ section: z.string() }), z.object({ start: z.number().int().min(0), end: z.number().int().min(0) }), z.object({ prompt: z.number().int().min(1) })])
     .optional(),
   data: DataSpecSchema,
   /** Metric name; defaulted from the dataset when absent. */

@@ -3,6 +3,7 @@ import { readFrontMatter } from './frontMatter';
 import type { PromptDocument, PromptRegion, RegionKind, RegionOption, TextRange } from './promptDocument';
 import { detectPromptFormat, requiresValidFrontMatter } from './promptFormat';
 import { lineAt, PromptParseError } from './promptParseError';
+import { describePrompts, splitPrompts } from './multiPrompt';
 import { findVariables } from './templateVariables';
 
 export interface ParseOptions {
@@ -74,7 +75,26 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
   let bodySource: RegionKind;
   let sectionName: string | undefined;
   const region = options.region;
-  if (region && 'start' in region) {
+  // A promptfoo multi-prompt .txt file: one of its prompts is the whole prompt, and it must be chosen.
+  const prompts = format === 'text' ? splitPrompts(text, content) : [];
+  let sendRange: TextRange | undefined;
+  if (region && 'prompt' in region) {
+    if (prompts.length < 2) {
+      throw new PromptParseError(`--prompt ${region.prompt} picks one prompt of a multi-prompt .txt file (prompts separated by "---" lines), and this file holds one prompt`, lineAt(text, content.start), fileName);
+    }
+    if (!Number.isInteger(region.prompt) || region.prompt < 1 || region.prompt > prompts.length) {
+      throw new PromptParseError(`there is no prompt ${region.prompt}; this file holds ${prompts.length} (${describePrompts(text, prompts)})`, lineAt(text, content.start), fileName);
+    }
+    chosen = sendRange = prompts[region.prompt - 1];
+    bodySource = 'prompt';
+    regions.push({ kind: 'prompt', name: String(region.prompt), start: chosen.start, end: chosen.end, optimizable: false });
+  } else if (prompts.length > 1 && !(region && 'start' in region)) {
+    throw new PromptParseError(
+      `this file holds ${prompts.length} prompts separated by "---" lines (promptfoo's multi-prompt format): ${describePrompts(text, prompts)}; choose one with --prompt N`,
+      lineAt(text, content.start),
+      fileName,
+    );
+  } else if (region && 'start' in region) {
     const { start, end } = region;
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > text.length || start >= end) {
       throw new PromptParseError(`the selection ${start}..${end} is not a non-empty range inside the file (0..${text.length})`, lineAt(text, Math.max(0, Math.min(start, text.length))), fileName);
@@ -124,7 +144,7 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
   const bodyRange = trimRange(text, chosen);
   if (bodyRange.start === bodyRange.end) {
     const where =
-      bodySource === 'body' ? 'the prompt body (after the front matter)' : bodySource === 'marked' ? 'the marked dlpo region' : sectionName ? `the "${sectionName}" section` : 'the selection';
+      bodySource === 'body' ? 'the prompt body (after the front matter)' : bodySource === 'prompt' ? 'the chosen prompt' : bodySource === 'marked' ? 'the marked dlpo region' : sectionName ? `the "${sectionName}" section` : 'the selection';
     throw new PromptParseError(`${where} is empty; write the prompt text there first`, lineAt(text, chosen.start), fileName);
   }
   for (const r of regions) {
@@ -145,6 +165,7 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
     bodySource,
     regions,
     variables: findVariables(body, bodyRange.start),
+    ...(sendRange ? { sendRange, prompts } : {}),
     ...(options.region ? { region: options.region } : {}),
   };
 }

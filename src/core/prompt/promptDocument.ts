@@ -14,7 +14,7 @@ export interface TextRange {
   end: number;
 }
 
-export type RegionKind = 'front-matter' | 'role-section' | 'marked' | 'heading-section' | 'selection' | 'body';
+export type RegionKind = 'front-matter' | 'role-section' | 'marked' | 'heading-section' | 'selection' | 'body' | 'prompt';
 
 /** A named part of the document, listed by `dlpo inspect`. */
 export interface PromptRegion extends TextRange {
@@ -45,9 +45,19 @@ export interface PromptDocument {
   regions: PromptRegion[];
   /** Template variables inside the body, with offsets in `text`. */
   variables: TemplateVariable[];
+  /**
+   * The part of the file a forward call sends, when not all of it: one prompt of a
+   * promptfoo multi-prompt `.txt` file. Absent means everything after the front matter.
+   */
+  sendRange?: TextRange;
+  /** A promptfoo multi-prompt file's prompts (two or more), when the file is one. */
+  prompts?: TextRange[];
   /** The region option the document was parsed with, so a rewrite can be re-checked the same way. */
   region?: RegionOption;
 }
 
-/** Region options: a role section of a `.prompty`, a markdown heading, or explicit offsets (an editor selection). */
-export type RegionOption = { section: string } | { start: number; end: number };
+/**
+ * Region options: a role section of a `.prompty`, a markdown heading, explicit offsets
+ * (an editor selection), or the 1-based number of one prompt in a multi-prompt `.txt` file.
+ */
+export type RegionOption = { section: string } | { start: number; end: number } | { prompt: number };

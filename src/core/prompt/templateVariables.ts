@@ -4,7 +4,8 @@
  *
  * - `{{question}}` and `{{ question }}` (Mustache / Jinja / Handlebars style),
  * - `{{inputs.question}}` (Prompty's inputs),
- * - `${input:question}` and `${input:question:placeholder text}` (GitHub Copilot prompt files).
+ * - `${input:question}` and `${input:question:placeholder text}` (GitHub Copilot prompt files;
+ *   `${input:question|placeholder}` too).
  *
  * A variable's *name* is what binds to a dataset field: `question` in all four cases.
  * Other `{{...}}` forms (`{{#each}}`, `{{> partial}}`, `{% … %}`) and Copilot's built-in
@@ -26,7 +27,8 @@ export interface TemplateVariable {
   placeholder?: string;
 }
 
-const VARIABLE_RE = /\{\{\s*(?:(inputs)\.)?([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}|\$\{input:([A-Za-z_][A-Za-z0-9_-]*)(?::([^}\n]{0,500}))?\}/g;
+// Copilot's placeholder follows `:`; some prompt files write `|` for it (`${input:Category|Technical}`), read the same way.
+const VARIABLE_RE = /\{\{\s*(?:(inputs)\.)?([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}|\$\{input:([A-Za-z_][A-Za-z0-9_-]*)(?:[:|]([^}\n]{0,500}))?\}/g;
 
 /** Every template variable in `text`, in order; `offset` is added to the positions. */
 export function findVariables(text: string, offset = 0): TemplateVariable[] {

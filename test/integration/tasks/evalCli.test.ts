@@ -103,6 +103,36 @@ describe('dlpo eval against the loopback server', function () {
     }
   });
 
+  it('a .prompty is sent as its role sections over HTTP: system, then the user: section rendered per row', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'roles.prompty'),
+      '---\nname: roles\ninputs:\n  - name: tone\n    default: calm\n---\nsystem:\nYou are a {{ tone }} math tutor.\n\nuser:\nProblem: {{ question }}\n',
+    );
+    const r = await runDlpo(['eval', 'roles.prompty', '--data', 'sample.jsonl', '--split', 'val', '--limit', '2', '--json', ...modelArgs()], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const chats = server.chatRequests();
+    assert.equal(chats.length, 2);
+    for (const c of chats) {
+      const messages = c.chat!.messages;
+      assert.deepEqual(messages.map((m) => m.role), ['system', 'user']);
+      assert.equal(messages[0].content, 'You are a calm math tutor.');
+      assert.match(messages[1].content, /^Problem: \S[\s\S]*\n\n\S/); // the question, then the metric's format instruction
+    }
+  });
+
+  it('a promptfoo multi-prompt .txt asks for --prompt N and then sends only that prompt', async () => {
+    fs.writeFileSync(path.join(dir, 'multi.txt'), 'Answer {{question}}\n---\nThink, then answer: {{question}}\n');
+    const refused = await runDlpo(['eval', 'multi.txt', '--data', 'sample.jsonl', '--limit', '1', ...modelArgs()], { cwd: dir });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /holds 2 prompts separated by "---" lines.*choose one with --prompt N/);
+    assert.equal(server.chatRequests().length, 0);
+    const r = await runDlpo(['eval', 'multi.txt', '--prompt', '2', '--data', 'sample.jsonl', '--limit', '1', '--json', ...modelArgs()], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const [chat] = server.chatRequests();
+    assert.match(chat.chat!.lastUser, /^Think, then answer: \S/);
+    assert.doesNotMatch(chat.chat!.lastUser, /---|Answer \{\{/);
+  });
+
   it('a rejected key stops with exit 1 and a message, not a score', async () => {
     const bad = await startLoopbackServer({ script: [reply.error(401, { message: 'Incorrect API key provided' })], fallback: () => reply.error(401) });
     try {

@@ -112,10 +112,11 @@ describe('parsePromptDocument', () => {
     assert.ok(doc.body.startsWith('---'));
   });
 
-  it('.txt has no front matter; --- is text', () => {
-    const doc = parsePromptDocument('---\na: 1\n---\nhello', 'p.txt');
+  it('.txt has no front matter; --- lines separate promptfoo prompts', () => {
+    const doc = parsePromptDocument('---\na: 1\n---\nhello', 'p.txt', { region: { prompt: 1 } });
     assert.equal(doc.frontMatter, null);
-    assert.equal(doc.body, '---\na: 1\n---\nhello');
+    assert.equal(doc.body, 'a: 1');
+    assert.equal(parsePromptDocument('a: 1\n--- not a separator\nhello', 'p.txt').body, 'a: 1\n--- not a separator\nhello');
   });
 
   it('BOM and CRLF: offsets count the BOM; replaceBody writes CRLF', () => {

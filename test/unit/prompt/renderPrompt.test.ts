@@ -227,7 +227,7 @@ describe('template inputs', () => {
     assert.deepEqual(
       inputs.map((i) => [i.name, i.loop, i.required]),
       [
-        ['customer', true, true],
+        ['customer', false, true],
         ['docs', true, true],
         ['extra', false, true],
         ['flag', false, false],

@@ -10,7 +10,8 @@ import { templateInputs, type TemplateInput } from './templateInputs';
  * A prompt file as a template for forward calls: everything after the front matter,
  * with a slot where the optimizable body goes. What is sent is the whole file (other
  * role sections, text outside a marked region or selection), rendered, never only the
- * part being optimized; `<!-- dlpo:… -->` markers are ours and are not sent.
+ * part being optimized; `<!-- dlpo:… -->` markers are ours and are not sent. Of a
+ * promptfoo multi-prompt file, only the chosen prompt is sent.
  */
 export interface PromptTemplate {
   fileName: string;
@@ -22,15 +23,16 @@ export interface PromptTemplate {
 }
 
 export function promptTemplateOf(doc: PromptDocument): PromptTemplate {
-  const contentStart = doc.frontMatterRange?.end ?? (doc.hasBom ? 1 : 0);
+  const contentStart = doc.sendRange?.start ?? doc.frontMatterRange?.end ?? (doc.hasBom ? 1 : 0);
+  const contentEnd = doc.sendRange?.end ?? doc.text.length;
   const before = doc.text.slice(contentStart, doc.bodyRange.start);
-  const after = doc.text.slice(doc.bodyRange.end);
+  const after = doc.text.slice(doc.bodyRange.end, contentEnd);
   const strip = (s: string) => s.replace(BEGIN_MARKER, '').replace(END_MARKER, '');
   return {
     fileName: doc.fileName,
     format: doc.format,
     frontMatter: doc.frontMatter,
-    engine: templateEngineOf({ format: doc.format, frontMatter: doc.frontMatter, text: doc.text.slice(contentStart) }),
+    engine: templateEngineOf({ format: doc.format, frontMatter: doc.frontMatter, text: doc.text.slice(contentStart, contentEnd) }),
     compose: (body) => strip(before) + body + strip(after),
   };
 }

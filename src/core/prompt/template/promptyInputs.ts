@@ -52,7 +52,8 @@ function readReferencedFile(ref: string, promptDir: string, fallbackDirs: readon
   throw new TemplateError(`the front matter's sample refers to \${file:${ref}}, which is not there (looked at ${tried.join(', ')})`);
 }
 
-export function promptyValues(frontMatter: unknown, promptDir: string, fallbackDirs: readonly string[] = []): PromptyValues {
+/** The inputs the front matter declares and their defaults (no files read). */
+export function promptyDeclaredInputs(frontMatter: unknown): { declared: string[]; defaults: Record<string, unknown> } {
   const fm = record(frontMatter) ?? {};
   const declared: string[] = [];
   const defaults: Record<string, unknown> = {};
@@ -71,6 +72,12 @@ export function promptyValues(frontMatter: unknown, promptDir: string, fallbackD
       if (o && o.default !== undefined) defaults[name] = o.default;
     }
   }
+  return { declared, defaults };
+}
+
+export function promptyValues(frontMatter: unknown, promptDir: string, fallbackDirs: readonly string[] = []): PromptyValues {
+  const fm = record(frontMatter) ?? {};
+  const { declared, defaults } = promptyDeclaredInputs(frontMatter);
   let sample: Record<string, unknown> = {};
   let sampleSource: string | undefined;
   const raw = fm.sample;

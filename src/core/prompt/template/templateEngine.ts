@@ -17,6 +17,7 @@ const JINJA_SYNTAX = /\{%|(?<!\{)\{#/;
 const MUSTACHE_ONLY = /\{\{\s*[#^/>!]|\{\{\{/;
 const EXPRESSION = /\{\{/;
 const COPILOT_INPUT = /\$\{input:[A-Za-z_]/;
+const ACTIONS_EXPRESSION = /\$\{\{[^}\n]*\}\}/g;
 
 /** The engine named by Prompty front matter: `template: mustache`, `template: {format: mustache}` or `template: {format: {kind: mustache}}`. */
 export function declaredEngine(frontMatter: unknown): TemplateEngine | undefined {
@@ -40,8 +41,10 @@ export function templateEngineOf(o: { format: PromptFormat; frontMatter: unknown
   const declared = declaredEngine(o.frontMatter);
   if (declared) return declared;
   if (o.format !== 'prompty' && COPILOT_INPUT.test(o.text)) return 'copilot';
-  if (JINJA_SYNTAX.test(o.text)) return 'jinja2';
-  if (MUSTACHE_ONLY.test(o.text)) return 'mustache';
-  if (EXPRESSION.test(o.text)) return 'jinja2';
+  // GitHub Actions expressions (`${{ github.sha }}`) in a quoted workflow are not template syntax.
+  const text = o.text.replace(ACTIONS_EXPRESSION, '');
+  if (JINJA_SYNTAX.test(text)) return 'jinja2';
+  if (MUSTACHE_ONLY.test(text)) return 'mustache';
+  if (EXPRESSION.test(text)) return 'jinja2';
   return 'none';
 }

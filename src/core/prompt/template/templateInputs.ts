@@ -15,7 +15,7 @@ export interface TemplateInput {
   name: string;
   /** Dotted paths read under the root, `[]` marking list items; the root itself when read whole. */
   paths: string[];
-  /** Iterated by a loop (or a Mustache section). */
+  /** The root itself is iterated by a loop (or a Mustache section); a loop deeper down shows in `paths` as `a.b[]`. */
   loop: boolean;
   /** False when the template only tests it (`{% if x %}`, `x | default(…)`, `x is defined`, a Mustache section): a row may lack it. */
   required: boolean;
@@ -34,7 +34,7 @@ function note(acc: Acc, name: string, path: string, o: { loop?: boolean; require
     acc.order.push(name);
   }
   if (!input.paths.includes(path)) input.paths.push(path);
-  if (o.loop) input.loop = true;
+  if (o.loop && path === name) input.loop = true;
   if (o.required) input.required = true;
 }
 
