@@ -97,10 +97,10 @@ export interface TechniqueBlocks {
 }
 
 const UPDATE_SYSTEM = `${REQUEST_KIND.update}
-You are part of an optimization system that improves a prompt (the variable). You receive the current prompt and feedback on it, and use the feedback to improve the prompt. The feedback may be noisy: identify what is important and what is correct. Keep any template variables in double braces exactly as they are.
-This is very important: give your response by sending the improved prompt between ${TAG.improved} tags, like this:
+Your job in this optimization loop is to rewrite a prompt so that it works better, guided by feedback on how it performed. Feedback can be partly wrong or beside the point: act on what is well-founded and matters. Keep any template variables in double braces exactly as they are.
+Reply with the complete new prompt between ${TAG.improved} tags, like this:
 <${TAG.improved}>the improved prompt</${TAG.improved}>
-The text between the tags directly replaces the prompt.`;
+Whatever is between the tags replaces the prompt as it stands, so put nothing else there.`;
 
 export interface UpdateLayout {
   /** `prompt-first` (ours) or `prompt-last` (the reference's order of parts). */

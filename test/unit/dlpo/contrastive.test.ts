@@ -27,7 +27,7 @@ describe('TCL: contrastive memory', () => {
     const list = contrastiveList(both);
     assert.match(list, /<BETTER_PROMPT train_accuracy="0.6">\nonly\n<\/BETTER_PROMPT>/);
     assert.match(list, /<POOR_PROMPT train_accuracy="0.45">\nworse\n<\/POOR_PROMPT>/);
-    assert.match(contrastiveInstruction(both), /Adopt the features/);
+    assert.match(contrastiveInstruction(both), /what sets the better one apart/);
     const close = contrastiveView([{ prompt: 'a', score: 0.6, step: 1 }, { prompt: 'b', score: 0.5, step: 2 }], 0.15)!;
     assert.equal(close.worst, null);
     assert.doesNotMatch(contrastiveList(close), /POOR_PROMPT/);

@@ -17,7 +17,7 @@ describe('TLR: textual learning rate', () => {
   it('states the budget with the worked example for R ≤ 4, nothing for 5-10 unless enforced, bold changes above 10', () => {
     const small = learningRateInstruction(2, 0, false)!;
     assert.match(small, /Your learning rate is 2\./);
-    assert.match(small, /1 \(modify\) \+ 2 \(add\) \+ 1 \(delete\) = 4/);
+    assert.match(small, /2 \(rewritten\) \+ 1 \(added\) \+ 1 \(deleted\) = 4/);
     // The worked example must not look like the budget to a reader that takes the first "learning rate is N".
     assert.equal(/learning rate (?:is|of|=|:)\s*(\d+)/i.exec(small)?.[1], '2');
     assert.equal(learningRateInstruction(7, 0, false), null);

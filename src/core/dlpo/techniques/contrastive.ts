@@ -52,8 +52,8 @@ const fmt = (x: number) => x.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
 
 export function contrastiveInstruction(view: ContrastiveView): string {
   return view.worst
-    ? 'You can learn from comparing good and poor prompts from earlier steps. On the training set the better-performing prompt is in BETTER_PROMPT and the poorer-performing one in POOR_PROMPT (inside the CONTRASTIVE block). Adopt the features that make the better prompt succeed and remove the features that characterise the poorer one, so as not to repeat past mistakes.'
-    : 'You can gain insight from the best-performing prompt of earlier steps, shown in BETTER_PROMPT inside the CONTRASTIVE block with its training accuracy.';
+    ? 'On the training set, the earlier prompt in BETTER_PROMPT scored higher than the one in POOR_PROMPT (both inside the CONTRASTIVE block, with their training accuracy). Work out what sets the better one apart and keep it; work out what the poorer one does that the better one does not, and avoid it.'
+    : 'BETTER_PROMPT inside the CONTRASTIVE block is the earlier prompt that scored best on the training set, with its accuracy: look at what it does well and carry that over.';
 }
 
 export function contrastiveList(view: ContrastiveView): string {

@@ -28,7 +28,7 @@ export function chooseProtected(sentences: readonly Sentence[], p: number, rng: 
 
 /** The body of the DROPOUT block: one protected unit per line. */
 export function dropoutInstruction(): string {
-  return 'We use a dropout mechanism: the sentences in the DROPOUT block below are part of the current prompt and must remain exactly unchanged in this step.';
+  return 'The sentences in the DROPOUT block are frozen for this step (dropout): they are part of the current prompt and must appear in your version exactly as they are.';
 }
 
 export function dropoutList(sentences: readonly Sentence[], protectedIdx: readonly number[]): string {

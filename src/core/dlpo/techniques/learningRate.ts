@@ -23,36 +23,37 @@ export function learningRateOptions(t: TechniqueOptions, m: MethodOptions): Lear
   return { lr: t.lr, enforce: m.enforceInCode, overBudget: m.tlrOverBudget };
 }
 
-/** The reference's worked example for R ≤ 4 (its "learning rate is 4" case). */
-const WORKED_EXAMPLE = `You need to update the original prompt on a sentence level, and the number of updates (adding a sentence, deleting a sentence, or modifying a sentence) is limited to a specific quantity, which we call the "learning rate".
-Here is an example where the learning rate allows 4 updates:
-Initial:
-As a Math Calculator, please solve:
+/**
+ * The worked example for R ≤ 4, in our words and with our own example prompt: the
+ * reference shows one example of a 4-edit revision in this regime, and so do we.
+ */
+const WORKED_EXAMPLE = `Edit the prompt sentence by sentence, and make only a limited number of edits; that number is your "learning rate". One edit adds a sentence, deletes a sentence or rewrites a sentence.
+An example with 4 edits. Before:
+You are a travel assistant.
 
-Required Steps:
-1. Identify problem type
-2. Show calculation steps
+Rules:
+1. Ask for the travel dates
+2. Suggest two options
 
-Output Format:
-- Process:
-- Final Result:
-- Verification:
+Reply format:
+- Summary:
+- Options:
+- Next steps:
 
-Modified version with exactly 4 changes:
-As a reasoning Engine, please solve:  [modifying sentence]
+After:
+You are a careful travel assistant.   [rewritten]
 
-Required Steps:
-1. Identify problem type
-2. Show calculation steps
-3. Analyze complexity [adding sentence]
-4. Assess stability [adding sentence]
+Rules:
+1. Ask for the travel dates and the budget   [rewritten]
+2. Suggest two options
+3. Say which option you recommend   [added]
 
-Output Format:
-- Process:
-- Final Result:   [deleting sentence 'Verification:']
-Conclusion: 1 (modify) + 2 (add) + 1 (delete) = 4.`;
+Reply format:
+- Summary:
+- Options:   [deleted: "- Next steps:"]
+Edits: 2 (rewritten) + 1 (added) + 1 (deleted) = 4.`;
 
-const BOLD = `In order to break away from convention, discover more creative solutions, and explore limitless possibilities, boldly use your imagination based on the feedback and make transformative modifications to the prompt. Do not be confined by its existing form; experiment with entirely new combinations and ideas.`;
+const BOLD = `This step allows bold changes. Go beyond the prompt's current form: where the feedback points that way, restructure the prompt, try new combinations of instructions and strategies, and make transformative rather than incremental changes.`;
 
 export type LearningRateRegime = 'sentence-budget' | 'unconstrained' | 'bold';
 
@@ -73,7 +74,7 @@ export function learningRateInstruction(r: number, contrastiveEntries: number, e
   const budgetLine = `Make at most ${r} sentence edits (each edit adds, deletes or modifies one sentence) and keep every other sentence unchanged.`;
   switch (learningRateRegime(r, contrastiveEntries)) {
     case 'sentence-budget':
-      return `${WORKED_EXAMPLE}\n\nYour learning rate is ${r}. For this step, make ${r} update(s) to the sentences you think need changing and keep the rest of the prompt unchanged.`;
+      return `${WORKED_EXAMPLE}\n\nYour learning rate is ${r}. In this step make ${r} edit(s) where the feedback calls for them, and leave every other sentence exactly as it is.`;
     case 'bold':
       return enforce ? `${BOLD}\n${budgetLine}` : BOLD;
     case 'unconstrained':

@@ -38,7 +38,7 @@ export function momentumWindow(memory: readonly string[], k: number): string[] {
 }
 
 export function momentumInstruction(): string {
-  return 'The PAST_FEEDBACK block holds the feedback of earlier accepted steps, oldest first. Analyse the main trends across them: if the feedback keeps pointing at the same issues, the earlier changes were not substantial enough, so make more significant changes that address them.';
+  return 'The PAST_FEEDBACK block lists the feedback of earlier accepted steps, oldest first. Compare it with the current feedback: a point that comes back step after step was not fixed by the earlier edits, so change the prompt more decisively on that point this time.';
 }
 
 export function momentumList(window: readonly string[], weighting: MomentumOptions['weighting']): string {

@@ -29,8 +29,8 @@ export function regularizationActive(o: RegularizationOptions | null, step: numb
 
 export function regularizationInstruction(): string {
   return [
-    'Simplify overly complex and lengthy sentences in the prompt so that it is concise and easy to understand (like L2 regularisation shrinking every weight).',
-    'If you are certain that a sentence has no effect on the overall meaning or purpose, or has a negative effect, delete it (like L1 regularisation setting useless weights to zero).',
+    'Keep the prompt lean: shorten sentences that are longer or more convoluted than they need to be (as L2 regularisation shrinks every weight).',
+    'Remove a sentence outright when you are sure it adds nothing or does harm (as L1 regularisation sets useless weights to zero).',
   ].join('\n');
 }
 
