@@ -512,6 +512,37 @@ describe('candidate review in the editor (real extension host)', function () {
     await vscode.commands.executeCommand('undo');
     await until('undo of the restore', () => doc.getText() === `${FRONT_MATTER}${after}\n`);
   });
+
+  it('Apply best puts a finished run’s best prompt into the file as one undoable edit', async () => {
+    const t = await setUp('manual');
+    const best = 'You are a careful math tutor. Show all your work. Answer with a number and its units.';
+    t.session.push({
+      type: 'run-start', runId: t.runId, time: '2026-11-23T10:00:00.000Z', promptFile: t.file, prompt: BODY, preset: 'best',
+      techniques: ['tsa'], forwardModel: 'offline simulator', backwardModel: 'offline simulator', simulator: true, seed: 1,
+      totalSteps: 3, sizes: { train: 4, val: 2, test: 2 }, budget: {},
+    });
+    // The file ends with the final prompt (the start text here), which is not the best one.
+    t.session.push({
+      type: 'done', stoppedBy: 'completed', message: 'Completed 3 steps.', steps: 3, bestStep: 2, bestPrompt: best, finalPrompt: BODY,
+      scores: { start: { val: 0.5, test: 0.5 }, best: { val: 0.9, test: 0.7 }, final: { val: 0.5, test: 0.5 } },
+      usage: { calls: 10, cachedCalls: 0, promptTokens: 10, completionTokens: 10, costUsd: 0 },
+    });
+    const doc = t.editor.document;
+    let edits = 0;
+    const counting = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === t.uri.toString() && e.contentChanges.length > 0) edits++;
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand(cmd('applyBestPrompt'), { runId: t.runId }), true);
+    } finally {
+      counting.dispose();
+    }
+    assert.equal(edits, 1, 'one edit');
+    assert.equal(doc.getText(), FILE_TEXT.replace(BODY, best), 'the region holds the best prompt; front matter untouched');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await until('undo of Apply best', () => doc.getText() === FILE_TEXT);
+  });
 });
 
 describe('candidate review on a real run (trainer + offline simulator, real extension host)', function () {
