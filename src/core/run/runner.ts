@@ -62,6 +62,7 @@ function usageEvent(r: UsageRecord): RunEventOf<'usage'> {
     completionTokens: r.completionTokens,
     costUsd: r.costUsd,
     cached: r.cached,
+    ...(r.failed ? { failed: r.failed } : {}),
     totals: r.totals,
   };
 }
