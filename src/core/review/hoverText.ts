@@ -28,6 +28,9 @@ export function hiddenCharMarkers(text: string): string {
 export function hoverText(text: string, max = HOVER_TEXT_MAX): string {
   const cut = text.length > max;
   const shown = hiddenCharMarkers(cut ? text.slice(0, max) : text)
+    // Blanks at either end show nothing; leading ones would open a code block (where escapes
+    // read as backslashes), and a hard break must not end the paragraph (it would read as one).
+    .replace(/^[ \t\n]+|[ \t\n]+$/g, '')
     .replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`)
     .replace(/\n/g, '\\\n');
   return cut ? `${shown} … (${(text.length - max).toLocaleString('en-US')} more characters)` : shown;

@@ -60,7 +60,20 @@ describe('hover text (model text in editor hovers)', () => {
         // No raw bidi or zero-width character reaches the page.
         assert.doesNotMatch(html, /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\uFEFF]/);
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps Markdown-shaped text inert and readable (property)', () => {
+    const piece = fc.constantFrom(...'<>[]()!*_`~#-+=|\\&:/@. \n\t'.split(''), 'http://', 'www.', '1. ', '    ', 'a', 'b@c.d', '&amp;', '<br>', '$(x)');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        const html = render(hoverText(text));
+        assert.doesNotMatch(html, /<(?!\/?(p|br)>)/, html);
+        assert.equal(squash(visible(html)), squash(text), html);
+      }),
+      { numRuns: 500 },
     );
   });
 
