@@ -278,6 +278,7 @@ export const runCommand: CliCommand = {
         config,
         runsDir,
         resumeDir: resumeDir ? path.resolve(io.cwd, resumeDir) : undefined,
+        writer: resumeDir ? 'dlpo run --resume' : 'dlpo run',
         apiKeys,
         cwd: io.cwd,
         signal: io.signal,

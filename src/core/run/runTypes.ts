@@ -77,6 +77,11 @@ export interface StartRunOptions {
    * `<runsDir>/<run-id>/`. It must not exist yet or be empty.
    */
   runDir?: string;
+  /**
+   * Who writes the run, recorded in its `run.lock` and named to a second writer that is
+   * refused (e.g. `dlpo run --resume`); default `a DLPO run`.
+   */
+  writer?: string;
   /** Base for relative paths in the config (dataset, default cache folder); default `process.cwd()`. */
   cwd?: string;
 }

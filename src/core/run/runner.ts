@@ -21,6 +21,7 @@ import { CHECKPOINT_VERSION, CheckpointError, configHash, readCheckpoint, writeC
 import type { RunEvent, RunEventOf, UsageTotals } from './events';
 import { InFlightTracker } from './inFlight';
 import { JournalWriter, readJournal } from './journal';
+import { acquireRunLock, RunLockedError, type RunLock } from './runLock';
 import { loadPromptFile, type LoadedPrompt } from './promptFile';
 import { taskForPrompt } from '../data/taskForPrompt';
 import { buildReport, renderReportMarkdown, type RunReport } from './report';
@@ -62,6 +63,7 @@ function usageEvent(r: UsageRecord): RunEventOf<'usage'> {
     completionTokens: r.completionTokens,
     costUsd: r.costUsd,
     cached: r.cached,
+    ...(r.failed ? { failed: r.failed } : {}),
     totals: r.totals,
   };
 }
@@ -135,6 +137,24 @@ function prepareResume(paths: RunPaths, config: RunConfig): ResumePoint {
 }
 
 export async function startRun(options: StartRunOptions): Promise<RunResult> {
+  const locks: RunLock[] = [];
+  try {
+    return await runLocked(options, (dir) => {
+      try {
+        locks.push(acquireRunLock(dir, options.writer ?? 'a DLPO run'));
+      } catch (e) {
+        // A second writer is bad usage (exit 2 in the CLI), not a failed run.
+        if (e instanceof RunLockedError) throw new RunSetupError(e.message);
+        throw e;
+      }
+    });
+  } finally {
+    for (const lock of locks) lock.release();
+  }
+}
+
+/** `startRun` once the caller can lock: `lockFolder` is called before anything in the folder is read or written. */
+async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => void): Promise<RunResult> {
   const signal = options.signal ?? new AbortController().signal;
   // Every in-flight call listens on the run's signal; hundreds may be queued at once.
   setMaxListeners(0, signal);
@@ -150,6 +170,8 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
     const dir = path.resolve(cwd, options.resumeDir);
     const saved = readSavedConfig(runPaths(dir, 'x.txt'));
     paths = runPaths(dir, saved.promptFile);
+    // Before the checkpoint is read: another writer would still be changing it.
+    lockFolder(dir);
     // What shapes the trajectory comes from the run; budgets and plumbing may change (raise a cap and resume).
     config = {
       ...saved,
@@ -165,6 +187,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
     const created = options.runDir ? createFixedRunDir(path.resolve(cwd, options.runDir)) : createRunDir(path.resolve(cwd, options.runsDir));
     runId = created.runId;
     paths = runPaths(created.dir, config.promptFile);
+    lockFolder(created.dir);
   }
 
   // --- inputs (read before anything is written, so bad input leaves no half run behind)
