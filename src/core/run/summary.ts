@@ -1,5 +1,5 @@
 import type { RunReport } from './report';
-import { formatScore, formatUsd } from './report';
+import { estimatedNote, formatScore, formatUsd } from './report';
 
 /**
  * The lines the CLI prints when a run ends (and the extension can show): scores, steps,
@@ -19,7 +19,7 @@ export function summaryLines(report: RunReport, runDir: string): string[] {
     `  ${pad('final', w)}${pad(formatScore(report.scores.final.val), 9)}${formatScore(report.scores.final.test)}`,
     `  steps ${report.steps}/${report.totalSteps} (${report.acceptedSteps} accepted) · LLM calls ${report.usage.calls}` +
       `${report.usage.cachedCalls ? ` (${report.usage.cachedCalls} cached)` : ''} · tokens ${report.usage.promptTokens.toLocaleString('en-US')} in / ` +
-      `${report.usage.completionTokens.toLocaleString('en-US')} out${sim ? ' (estimated)' : ''} · cost ${formatUsd(report.usage.costUsd)}`,
+      `${report.usage.completionTokens.toLocaleString('en-US')} out${estimatedNote(sim, report.estimatedCalls, report.usage.calls - report.usage.cachedCalls)} · cost ${formatUsd(report.usage.costUsd)}`,
     `  stopped by: ${report.stoppedBy} — ${report.stopMessage}`,
     `  run directory: ${runDir}`,
   ];
@@ -35,11 +35,13 @@ export interface RunJsonSummary {
   simulator: boolean;
   scores: RunReport['scores'];
   steps: number;
-  usage: { calls: number; promptTokens: number; completionTokens: number; costUsd: number };
+  /** `estimatedCalls`: calls whose tokens were estimated (no usage from the server). */
+  usage: { calls: number; promptTokens: number; completionTokens: number; costUsd: number; estimatedCalls: number };
   stoppedBy: RunReport['stoppedBy'];
 }
 
 export function jsonSummary(report: RunReport, runDir: string): RunJsonSummary {
   const { calls, promptTokens, completionTokens, costUsd } = report.usage;
-  return { runDir, simulator: report.simulator, scores: report.scores, steps: report.steps, usage: { calls, promptTokens, completionTokens, costUsd }, stoppedBy: report.stoppedBy };
+  const usage = { calls, promptTokens, completionTokens, costUsd, estimatedCalls: report.estimatedCalls };
+  return { runDir, simulator: report.simulator, scores: report.scores, steps: report.steps, usage, stoppedBy: report.stoppedBy };
 }
