@@ -228,7 +228,6 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
     promptTokens: totals.promptTokens,
     completionTokens: totals.completionTokens,
     costUsd: Number(totals.costUsd.toFixed(6)),
-    estimatedCalls,
     model: forwardLabel,
     simulator,
   };

@@ -35,13 +35,11 @@ export interface RunJsonSummary {
   simulator: boolean;
   scores: RunReport['scores'];
   steps: number;
-  /** `estimatedCalls`: calls whose tokens were estimated (no usage from the server). */
-  usage: { calls: number; promptTokens: number; completionTokens: number; costUsd: number; estimatedCalls: number };
+  usage: { calls: number; promptTokens: number; completionTokens: number; costUsd: number };
   stoppedBy: RunReport['stoppedBy'];
 }
 
 export function jsonSummary(report: RunReport, runDir: string): RunJsonSummary {
   const { calls, promptTokens, completionTokens, costUsd } = report.usage;
-  const usage = { calls, promptTokens, completionTokens, costUsd, estimatedCalls: report.estimatedCalls };
-  return { runDir, simulator: report.simulator, scores: report.scores, steps: report.steps, usage, stoppedBy: report.stoppedBy };
+  return { runDir, simulator: report.simulator, scores: report.scores, steps: report.steps, usage: { calls, promptTokens, completionTokens, costUsd }, stoppedBy: report.stoppedBy };
 }
