@@ -135,6 +135,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     cached: z.boolean(),
     /** True when the server sent no usage and the tokens were estimated locally. */
     estimated: z.boolean().optional(),
+    /** The request failed (an LlmError kind); its tokens are what it may be billed, estimated. */
+    failed: z.string().optional(),
     totals: UsageTotals,
   }),
   z.object({ type: z.literal('waiting'), reason: z.enum(['rate-limit', 'server-error', 'review']), seconds: z.number().min(0), message: z.string() }),

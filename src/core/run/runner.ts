@@ -65,6 +65,7 @@ function usageEvent(r: UsageRecord): RunEventOf<'usage'> {
     cached: r.cached,
     // Only when true, so journals of servers that report usage stay as they were.
     ...(r.estimated ? { estimated: true } : {}),
+    ...(r.failed ? { failed: r.failed } : {}),
     totals: r.totals,
   };
 }
