@@ -18,6 +18,8 @@ import { applyFileModelParameters, fileModelParameters } from '../../core/config
 import { loadPromptFile } from '../../core/run/promptFile';
 import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, checkModelSpec, parseModelOptions, resolveApiKey } from '../modelOptions';
 import { ProgressPrinter } from '../runProgress';
+import { checkFolderOption } from '../folderOption';
+import { explainMissingKey, keylessModels, withMissingKeyExplained } from '../missingKey';
 
 const RUN_OPTION_SPECS = {
   data: { type: 'string' },
@@ -69,7 +71,8 @@ Prompt file:
 Method:
   --preset NAME            best (default) | robust | textgrad | reference | all
   --techniques LIST        exactly these, comma-separated: ${TECHNIQUE_NAMES.join(', ')}
-  --lr R                   TLR: at most R sentence edits per step (default with tlr: 2)
+  --lr R                   TLR: at most R sentence edits per step (default with tlr: 2);
+                           with TLRD on, R holds until the first accepted step
   --lr-decay D             TLRD: R = max(D - accepted steps, 1) (default with tlrd: 5)
   --dropout P              TDO: fraction of sentences frozen each step (default with tdo: 0.5)
   --momentum K             TMnt: past gradients shown to the update (default with tmnt: 3)
@@ -158,7 +161,13 @@ function flagLayer(values: Values, positionals: string[], cwd: string, modelConf
   if (values.prompt !== undefined) v.region = { prompt: numberOption(values.prompt, 'prompt', { integer: true, min: 1 }) };
   if (stringOption(values.preset)) v.preset = stringOption(values.preset);
   const techniques: Record<string, unknown> = {};
-  if (values.lr !== undefined) techniques.lr = num('lr');
+  if (values.lr !== undefined) {
+    techniques.lr = num('lr');
+    // With TLRD on, a fixed R would otherwise never apply (TLRD sets R from step 1). An
+    // explicit --lr is the budget until the first accepted step, as in the reference
+    // (lrDecayFirstStep 'lr'); with TLRD off the option changes nothing.
+    if ((techniques.lr as number) > 0) v.method = { lrDecayFirstStep: 'lr' };
+  }
   if (values['lr-decay'] !== undefined) techniques.lrDecay = num('lr-decay');
   if (values.dropout !== undefined) techniques.dropout = num('dropout');
   if (values.momentum !== undefined) techniques.momentum = num('momentum');
@@ -273,6 +282,13 @@ export const runCommand: CliCommand = {
       }
       const apiKeys = { forward: resolveApiKey(config.forward, io.env), backward: resolveApiKey(config.backward, io.env) };
       const runsDir = path.resolve(io.cwd, model.outDir ?? path.join('.dlpo', 'runs'));
+      if (!resumeDir && model.outDir !== undefined) checkFolderOption(model.outDir, io.cwd, '--out', '--out is the folder that holds the run folders (default .dlpo/runs)');
+      if (config.cache.enabled && config.cache.dir !== undefined) {
+        checkFolderOption(config.cache.dir, io.cwd, model.config.cache?.dir !== undefined ? '--cache-dir' : 'cache.dir', 'The response cache is kept in a folder (default .dlpo/cache; --no-cache turns it off)');
+      }
+      if (!model.quiet && !resumeDir && values.lr !== undefined && config.techniques.lrDecay > 0 && config.techniques.lr > 0) {
+        err(`--lr ${config.techniques.lr} with TLRD: at most ${config.techniques.lr} sentence edit(s) per step until the first accepted step, then R = max(${config.techniques.lrDecay} − accepted steps, 1) (--lr-decay).`);
+      }
       const progress = new ProgressPrinter(io.stderr, { quiet: model.quiet });
       const result = await startRun({
         config,
@@ -282,7 +298,7 @@ export const runCommand: CliCommand = {
         apiKeys,
         cwd: io.cwd,
         signal: io.signal,
-        onEvent: (e: RunEvent) => progress.onEvent(e),
+        onEvent: (e: RunEvent) => progress.onEvent(e.type === 'error' && e.kind === 'auth' ? withMissingKeyExplained(e, keylessModels(config, apiKeys)) : e),
       });
       const events = readJournal(runPaths(result.runDir, config.promptFile).events).events;
       const report = buildReport(events);
@@ -293,7 +309,7 @@ export const runCommand: CliCommand = {
           err(`Interrupted. A checkpoint was written; continue with: dlpo run --resume ${result.runDir}`);
           return EXIT.interrupted;
         case 'error':
-          err(`The run failed: ${result.done.message}`);
+          err(`The run failed: ${explainMissingKey(result.done.message, keylessModels(config, apiKeys))}`);
           // A failed run is paused, not lost: its checkpoint is left resumable (runner.ts).
           if (resumeCanHelp(events)) {
             err(

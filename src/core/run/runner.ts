@@ -63,6 +63,8 @@ function usageEvent(r: UsageRecord): RunEventOf<'usage'> {
     completionTokens: r.completionTokens,
     costUsd: r.costUsd,
     cached: r.cached,
+    // Only when true, so journals of servers that report usage stay as they were.
+    ...(r.estimated ? { estimated: true } : {}),
     ...(r.failed ? { failed: r.failed } : {}),
     totals: r.totals,
   };
