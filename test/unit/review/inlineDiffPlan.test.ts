@@ -45,7 +45,7 @@ describe('planInlineDiff', () => {
   it('shows insertions at the start in front of the first sentence', () => {
     const before = 'A one. B two.';
     const plan = planInlineDiff(before, rebaseCandidate(candidateOf(before, 'Zero first. A one. B two.'), before));
-    assert.deepEqual(plan.inserted, [{ at: 0, side: 'before', texts: ['Zero first.'], edits: [{ op: 'add', afterIndex: 0, text: 'Zero first.', anchor: -1 }] }]);
+    assert.deepEqual(plan.inserted, [{ at: 0, side: 'before', texts: ['Zero first.'], edits: [{ op: 'add', afterIndex: 0, text: 'Zero first.', anchor: -1, gap: '', kind: 'sentence' }] }]);
     assert.deepEqual(plan.removed, []);
   });
 
