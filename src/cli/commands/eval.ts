@@ -15,13 +15,16 @@ import { createRunModels } from '../../core/llm/runModels';
 import { evaluatePrompt, type ExampleResult } from '../../core/metrics/evaluatePrompt';
 import { METRIC_SUMMARIES } from '../../core/metrics/registry';
 import { parsePromptDocument } from '../../core/prompt/parsePromptDocument';
-import { formatScore } from '../../core/run/report';
+import { estimatedNote, formatScore } from '../../core/run/report';
 import type { PromptDocument, RegionOption } from '../../core/prompt/promptDocument';
 import { taskForPrompt } from '../../core/data/taskForPrompt';
 import { answerKeyFromExamples } from '../../core/simulator/answerKey';
 import { isSimulatorModel, SIMULATOR_LABEL, type SimulatorModel } from '../../core/simulator/simulatorModel';
 import { numberOption, parseCommandArgs, stringOption } from '../args';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../command';
+import { checkFolderOption } from '../folderOption';
+import { explainMissingKey, keylessModels, type KeylessModel } from '../missingKey';
+
 import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, parseModelOptions, resolveApiKey } from '../modelOptions';
 
 const EVAL_OPTION_SPECS = {
@@ -131,7 +134,7 @@ async function loadPrompt(file: string, displayName: string, region: RegionOptio
   return parsePromptDocument(text, displayName, region ? { region } : {});
 }
 
-async function runEval(argv: string[], io: CliIO): Promise<number> {
+async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel[] }): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION_SPECS, ...EVAL_OPTION_SPECS }, { command: 'eval', allowPositionals: true });
   if (positionals.length === 0) throw new UsageError('Missing the prompt file: dlpo eval <prompt-file> --data <dataset>.');
   if (positionals.length > 1) throw new UsageError(`dlpo eval scores one prompt file; got ${positionals.length} (${positionals.join(', ')}).`);
@@ -177,7 +180,23 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
     forward: resolveApiKey(config.forward, io.env),
     backward: config.metric?.startsWith('judge') ? resolveApiKey(config.backward, io.env) : optionalKey(config.backward),
   };
-  const models = createRunModels(config, { apiKeys, cwd: io.cwd });
+  if (config.cache.enabled && config.cache.dir !== undefined) {
+    checkFolderOption(config.cache.dir, io.cwd, model.config.cache?.dir !== undefined ? '--cache-dir' : 'cache.dir', 'The response cache is kept in a folder (default .dlpo/cache; --no-cache turns it off)');
+  }
+  // The models that go without a key, for a 401 (missingKey.ts).
+  found.keyless = keylessModels(config, apiKeys);
+  let estimatedCalls = 0;
+  const models = createRunModels(config, {
+    apiKeys,
+    cwd: io.cwd,
+    onUsage: (r) => {
+      if (r.estimated && !r.cached) estimatedCalls++;
+    },
+    // A slow or rate-limiting server must not mean minutes of silence (as dlpo run prints them).
+    onWait: (w) => {
+      if (!model.quiet) io.stderr.write(`waiting ${w.seconds} s: ${w.message}\n`);
+    },
+  });
   // The whole file is what is scored (its other role sections, rendered per example); every row is checked against its inputs before any call.
   const task = taskForPrompt(await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd: io.cwd, judgeModel: models.backward }), doc, promptFile);
   let examples = examplesOf(task, split);
@@ -222,7 +241,7 @@ async function runEval(argv: string[], io: CliIO): Promise<number> {
     if (shown.length) out.push(`failures (${failures.length}${failures.length > shown.length ? `, first ${shown.length} shown` : ''}):`);
     for (const f of shown) out.push(`  ${f.id}: ${f.reason}  —  ${oneLine(f.input, 60)}`);
     out.push(
-      `usage: ${totals.calls} calls (${totals.cachedCalls} cached), ${totals.promptTokens + totals.completionTokens} tokens (${totals.promptTokens} in, ${totals.completionTokens} out), $${totals.costUsd.toFixed(4)}${simulator ? ' — offline simulator, no real model' : ''}`,
+      `usage: ${totals.calls} calls (${totals.cachedCalls} cached), ${totals.promptTokens + totals.completionTokens} tokens (${totals.promptTokens} in, ${totals.completionTokens} out${estimatedNote(simulator, estimatedCalls, totals.calls - totals.cachedCalls)}), $${totals.costUsd.toFixed(4)}${simulator ? ' — offline simulator, no real model' : ''}`,
     );
     io.stdout.write(`${out.join('\n')}\n`);
   }
@@ -238,8 +257,9 @@ export const evalCommand: CliCommand = {
   summary: 'Score a prompt on a dataset split: accuracy, failures with reasons, calls, tokens, cost',
   usage: USAGE,
   async run(argv, io) {
+    const found = { keyless: [] as KeylessModel[] };
     try {
-      return await runEval(argv, io);
+      return await runEval(argv, io, found);
     } catch (e) {
       if (e instanceof UsageError || e instanceof ConfigError || isBadInputError(e)) {
         io.stderr.write(`dlpo eval: ${e.message}\n`);
@@ -250,7 +270,9 @@ export const evalCommand: CliCommand = {
         return EXIT.interrupted;
       }
       if (isLlmError(e)) {
-        io.stderr.write(`dlpo eval: ${e.message}\n${e.details.action ? `  ${e.details.action}\n` : ''}`);
+        const message = e.kind === 'auth' ? explainMissingKey(e.message, found.keyless) : e.message;
+        const action = message === e.message ? e.details.action : undefined;
+        io.stderr.write(`dlpo eval: ${message}\n${action ? `  ${action}\n` : ''}`);
         return EXIT.failed;
       }
       throw e;

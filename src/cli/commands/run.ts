@@ -11,6 +11,7 @@ import { buildReport } from '../../core/run/report';
 import { readJournal } from '../../core/run/journal';
 import { RunSetupError, startRun } from '../../core/run/runner';
 import { runPaths } from '../../core/run/runDir';
+import { applyResumeModels, type EndpointChange, type ResumeModels } from '../../core/run/resumeModels';
 import { jsonSummary, summaryLines } from '../../core/run/summary';
 import { numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../command';
@@ -18,6 +19,8 @@ import { applyFileModelParameters, fileModelParameters } from '../../core/config
 import { loadPromptFile } from '../../core/run/promptFile';
 import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, checkModelSpec, parseModelOptions, resolveApiKey } from '../modelOptions';
 import { ProgressPrinter } from '../runProgress';
+import { checkFolderOption } from '../folderOption';
+import { explainMissingKey, keylessModels, withMissingKeyExplained } from '../missingKey';
 
 const RUN_OPTION_SPECS = {
   data: { type: 'string' },
@@ -69,7 +72,8 @@ Prompt file:
 Method:
   --preset NAME            best (default) | robust | textgrad | reference | all
   --techniques LIST        exactly these, comma-separated: ${TECHNIQUE_NAMES.join(', ')}
-  --lr R                   TLR: at most R sentence edits per step (default with tlr: 2)
+  --lr R                   TLR: at most R sentence edits per step (default with tlr: 2);
+                           with TLRD on, R holds until the first accepted step
   --lr-decay D             TLRD: R = max(D - accepted steps, 1) (default with tlrd: 5)
   --dropout P              TDO: fraction of sentences frozen each step (default with tdo: 0.5)
   --momentum K             TMnt: past gradients shown to the update (default with tmnt: 3)
@@ -81,7 +85,9 @@ Method:
 
 Runs:
   --config FILE            a dlpo.config.json|yaml (default: the one in the current folder, if any)
-  --resume RUN_DIR         continue a stopped run from its last complete step; budget flags may be raised
+  --resume RUN_DIR         continue a stopped run from its last complete step; budget flags may be
+                           raised, and --base-url, --model, --backward-model, --provider,
+                           --api-key-env, --simulator may point it at a moved endpoint
 
 ${MODEL_OPTIONS_USAGE}
 
@@ -158,7 +164,13 @@ function flagLayer(values: Values, positionals: string[], cwd: string, modelConf
   if (values.prompt !== undefined) v.region = { prompt: numberOption(values.prompt, 'prompt', { integer: true, min: 1 }) };
   if (stringOption(values.preset)) v.preset = stringOption(values.preset);
   const techniques: Record<string, unknown> = {};
-  if (values.lr !== undefined) techniques.lr = num('lr');
+  if (values.lr !== undefined) {
+    techniques.lr = num('lr');
+    // With TLRD on, a fixed R would otherwise never apply (TLRD sets R from step 1). An
+    // explicit --lr is the budget until the first accepted step, as in the reference
+    // (lrDecayFirstStep 'lr'); with TLRD off the option changes nothing.
+    if ((techniques.lr as number) > 0) v.method = { lrDecayFirstStep: 'lr' };
+  }
   if (values['lr-decay'] !== undefined) techniques.lrDecay = num('lr-decay');
   if (values.dropout !== undefined) techniques.dropout = num('dropout');
   if (values.momentum !== undefined) techniques.momentum = num('momentum');
@@ -194,9 +206,9 @@ function mergeOrThrow(layers: ConfigLayer[]): RunConfig {
 /** Flags that change the trajectory cannot be combined with --resume: the run continues as configured. */
 const TRAJECTORY_FLAGS = Object.keys(RUN_OPTION_SPECS).filter((k) => !['resume', 'config', 'help'].includes(k));
 
-function resumeConfig(dir: string, values: Values, modelConfig: Record<string, unknown>): RunConfig {
+function resumeConfig(dir: string, values: Values, modelConfig: Record<string, unknown>): { config: RunConfig; models: ResumeModels } {
   const given = TRAJECTORY_FLAGS.filter((f) => values[f] !== undefined);
-  if (given.length) throw new UsageError(`--resume continues the run as it was configured; drop ${given.map((f) => `--${f}`).join(', ')}. Only budget, cache and concurrency options may change.`);
+  if (given.length) throw new UsageError(`--resume continues the run as it was configured; drop ${given.map((f) => `--${f}`).join(', ')}. Only budget, cache and concurrency options may change, and where the models are reached (--base-url, --model, --backward-model, --provider, --api-key-env, --simulator).`);
   const paths = runPaths(path.resolve(dir), 'x.txt');
   let saved: unknown;
   try {
@@ -206,12 +218,26 @@ function resumeConfig(dir: string, values: Values, modelConfig: Record<string, u
   }
   const parsed = RunConfigSchema.safeParse(saved);
   if (!parsed.success) throw new UsageError(`${paths.config} is not a valid run configuration.`);
-  // Budget and plumbing may change on resume; the models may not (the runner refuses a different trajectory).
-  const { forward: _f, backward: _b, ...plumbing } = modelConfig;
-  return mergeOrThrow([
+  // Budget and plumbing may change on resume, and so may where the models are reached
+  // (--base-url, --model, --provider, --api-key-env, --simulator): the runner applies the
+  // same change (resumeModels.ts), journals it and warns about a different model.
+  const { forward, backward, ...plumbing } = modelConfig as { forward?: EndpointChange; backward?: EndpointChange };
+  const merged = mergeOrThrow([
     { source: 'config.json', values: parsed.data as unknown as Record<string, unknown> },
     { source: 'flags', values: plumbing },
   ]);
+  // `--model` alone means OpenAI for a new run; on resume it keeps the run's provider.
+  const providerGiven = ['provider', 'simulator', 'base-url', 'azure-endpoint'].some((f) => values[f] !== undefined);
+  const keepProvider = (c: EndpointChange | undefined) => {
+    if (!c || providerGiven) return c;
+    const { provider: _p, ...rest } = c;
+    return rest;
+  };
+  const models = { forward: keepProvider(forward), backward: keepProvider(backward) };
+  const applied = applyResumeModels(merged, models);
+  checkModelSpec(applied.forward, 'forward');
+  checkModelSpec(applied.backward, 'backward');
+  return { config: { ...merged, forward: applied.forward, backward: applied.backward }, models };
 }
 
 /**
@@ -249,9 +275,12 @@ export const runCommand: CliCommand = {
       json = model.json;
       const resumeDir = stringOption(values.resume);
       let config: RunConfig;
+      let resumeModels: ResumeModels | undefined;
       if (resumeDir) {
         if (positionals.length) throw new UsageError('--resume takes the run folder; drop the prompt file argument.');
-        config = resumeConfig(resumeDir, values, model.config as Record<string, unknown>);
+        const resumed = resumeConfig(resumeDir, values, model.config as Record<string, unknown>);
+        config = resumed.config;
+        resumeModels = resumed.models;
       } else {
         if (positionals.length === 0) throw new UsageError('Missing the prompt file: dlpo run <prompt-file> --data <dataset>. Run `dlpo run --help` for the options.');
         if (positionals.length > 1) throw new UsageError(`One prompt file per run; got ${positionals.length} (${positionals.join(', ')}).`);
@@ -273,15 +302,24 @@ export const runCommand: CliCommand = {
       }
       const apiKeys = { forward: resolveApiKey(config.forward, io.env), backward: resolveApiKey(config.backward, io.env) };
       const runsDir = path.resolve(io.cwd, model.outDir ?? path.join('.dlpo', 'runs'));
+      if (!resumeDir && model.outDir !== undefined) checkFolderOption(model.outDir, io.cwd, '--out', '--out is the folder that holds the run folders (default .dlpo/runs)');
+      if (config.cache.enabled && config.cache.dir !== undefined) {
+        checkFolderOption(config.cache.dir, io.cwd, model.config.cache?.dir !== undefined ? '--cache-dir' : 'cache.dir', 'The response cache is kept in a folder (default .dlpo/cache; --no-cache turns it off)');
+      }
+      if (!model.quiet && !resumeDir && values.lr !== undefined && config.techniques.lrDecay > 0 && config.techniques.lr > 0) {
+        err(`--lr ${config.techniques.lr} with TLRD: at most ${config.techniques.lr} sentence edit(s) per step until the first accepted step, then R = max(${config.techniques.lrDecay} − accepted steps, 1) (--lr-decay).`);
+      }
       const progress = new ProgressPrinter(io.stderr, { quiet: model.quiet });
       const result = await startRun({
         config,
         runsDir,
         resumeDir: resumeDir ? path.resolve(io.cwd, resumeDir) : undefined,
+        writer: resumeDir ? 'dlpo run --resume' : 'dlpo run',
+        resumeModels,
         apiKeys,
         cwd: io.cwd,
         signal: io.signal,
-        onEvent: (e: RunEvent) => progress.onEvent(e),
+        onEvent: (e: RunEvent) => progress.onEvent(e.type === 'error' && e.kind === 'auth' ? withMissingKeyExplained(e, keylessModels(config, apiKeys)) : e),
       });
       const events = readJournal(runPaths(result.runDir, config.promptFile).events).events;
       const report = buildReport(events);
@@ -292,7 +330,7 @@ export const runCommand: CliCommand = {
           err(`Interrupted. A checkpoint was written; continue with: dlpo run --resume ${result.runDir}`);
           return EXIT.interrupted;
         case 'error':
-          err(`The run failed: ${result.done.message}`);
+          err(`The run failed: ${explainMissingKey(result.done.message, keylessModels(config, apiKeys))}`);
           // A failed run is paused, not lost: its checkpoint is left resumable (runner.ts).
           if (resumeCanHelp(events)) {
             err(

@@ -1,5 +1,7 @@
 /** What every dataset loader produces before field mapping. */
 
+import type { PromptfooSuite } from '../promptfoo/loadSuite';
+
 export type DatasetFormat = 'jsonl' | 'json' | 'csv' | 'tsv' | 'promptfoo';
 
 export interface DatasetRow {
@@ -21,6 +23,8 @@ export interface LoadedDataset {
   goldField?: string;
   /** A metric the format implies (promptfoo's assert type). */
   suggestedMetric?: { name: string; pattern?: string; rubric?: string };
+  /** A promptfoo suite's tests (format `promptfoo`): their assertions are the metric. */
+  promptfoo?: PromptfooSuite;
 }
 
 export function fieldsOf(rows: readonly DatasetRow[]): string[] {

@@ -1,3 +1,5 @@
+import type { PromptfooTest } from '../promptfoo/testCase';
+
 /** One row of a dataset after field mapping. */
 export interface Example {
   /** Stable id: the row's own id field, or `<source>#<row index>`. */
@@ -13,6 +15,8 @@ export interface Example {
    * read `{{customer.name}}` or loop over a list; absent for sources that only have text.
    */
   values?: Record<string, unknown>;
+  /** The promptfoo test this example came from (its assertions are the metric), for promptfoo suites. */
+  promptfoo?: PromptfooTest;
 }
 
 export interface DatasetSplits {

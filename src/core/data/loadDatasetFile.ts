@@ -6,11 +6,14 @@ import { parseCsv } from './parseCsv';
 import { parseJsonArray, parseJsonText, recordsFromValue } from './parseJsonArray';
 import { parseJsonl } from './parseJsonl';
 import { isPromptfooTests, promptfooTestsToDataset } from './parsePromptfooTests';
+import { csvTestCase, isPromptfooCsv } from '../promptfoo/csvTestCase';
 import { parseYamlSafely } from './safeYaml';
 
 /**
- * Parses dataset text by file name: `.jsonl`/`.ndjson`, `.json` (array, `{examples: []}` or
- * promptfoo tests), `.csv`, `.tsv`, `.yaml`/`.yml` (promptfoo tests or a list of records).
+ * Parses dataset text by file name: `.jsonl`/`.ndjson` (records or promptfoo tests), `.json`
+ * (array, `{examples: []}`, promptfoo tests or a promptfoo config), `.csv` (a promptfoo test
+ * file when it has `__expected` columns), `.tsv`, `.yaml`/`.yml` (promptfoo tests or config,
+ * or a list of records).
  * Other extensions are sniffed: JSON, then JSON Lines, then CSV.
  */
 export function parseDatasetText(rawText: string, file: string): LoadedDataset {
@@ -18,14 +21,25 @@ export function parseDatasetText(rawText: string, file: string): LoadedDataset {
   const ext = path.extname(file).toLowerCase();
   switch (ext) {
     case '.jsonl':
-    case '.ndjson':
-      return parseJsonl(text, file);
+    case '.ndjson': {
+      const data = parseJsonl(text, file);
+      // Lines that are promptfoo tests (vars/assert) make a promptfoo test file.
+      const tests = data.rows.map((r) => r.values);
+      return isPromptfooTests(tests) ? promptfooTestsToDataset(tests, file) : data;
+    }
     case '.json': {
       const value = parseJsonText(text, file);
       return isPromptfooTests(value) ? promptfooTestsToDataset(value, file) : recordsFromValue(value, file, 'json');
     }
-    case '.csv':
-      return parseCsv(text, file);
+    case '.csv': {
+      const data = parseCsv(text, file);
+      // `__expected` columns make it a promptfoo test file; its rows become tests as promptfoo reads them.
+      if (!isPromptfooCsv(data.fields)) return data;
+      return promptfooTestsToDataset(
+        data.rows.map((r, i) => ({ description: `Row #${i + 1}`, ...csvTestCase(r.values, { file, line: r.line }) })),
+        file,
+      );
+    }
     case '.tsv':
       return parseCsv(text, file, { delimiter: '\t' });
     case '.yaml':

@@ -14,6 +14,9 @@ import { loadDatasetFile } from './loadDatasetFile';
 import { buildForwardMessages } from './forwardMessages';
 import { defaultSplitSizes, sampleExamples, splitExamples, type SplitSizes } from './splits';
 import type { Task } from './task';
+import { promptfooMetric, PROMPTFOO_METRIC_NAME } from '../promptfoo/promptfooMetric';
+import { suiteExamples } from '../promptfoo/suiteExamples';
+import type { LoadedDataset } from './datasetRows';
 
 export interface LoadTaskOptions {
   /** Metric spec `name` or `name:argument` (`regex:^\d+$`, `json-schema:schema.json`, `lenient:mgsm`, `numeric:0.01`). */
@@ -131,6 +134,8 @@ export async function loadTask(spec: DataSpec, options: LoadTaskOptions): Promis
   const file = path.resolve(options.cwd, spec.source);
   const data = await loadDatasetFile(file);
   if (data.rows.length === 0) throw new DatasetError('the dataset is empty (no rows)', { file });
+  if (data.promptfoo && (options.metric === undefined || options.metric === PROMPTFOO_METRIC_NAME)) return loadPromptfooTask(data, spec, options);
+  if (options.metric === PROMPTFOO_METRIC_NAME) throw new MetricConfigError(`the promptfoo metric scores a promptfoo suite's assertions; ${path.basename(file)} is not a promptfoo config or test file`);
   const mapping = resolveFieldMapping(data, { inputField: spec.inputField, goldField: spec.goldField });
   const metricName = options.metric ?? data.suggestedMetric?.name;
   const allowEmptyGold = (metricName ?? '').startsWith('judge') || (metricName ?? '').startsWith('json-schema') || (metricName ?? '').startsWith('regex:');
@@ -144,6 +149,26 @@ export async function loadTask(spec: DataSpec, options: LoadTaskOptions): Promis
   return makeTask({
     id: spec.source,
     description: `${path.basename(file)} (${data.format}, input "${mapping.inputField}", gold "${mapping.goldField}"); ${splits.train.length}/${splits.val.length}/${splits.test.length} train/val/test`,
+    splits,
+    metric,
+    forward: 'raw',
+  });
+}
+
+/**
+ * A promptfoo suite as a task: one example per test (after var expansion), scored by the
+ * test's own assertions. `--gold-field` has no meaning here (the assertions are the
+ * gold), so it is refused rather than ignored.
+ */
+function loadPromptfooTask(data: LoadedDataset, spec: DataSpec, options: LoadTaskOptions): Task {
+  const suite = data.promptfoo!;
+  if (spec.goldField !== undefined) throw new DatasetError('a promptfoo suite is scored by its assertions; --gold-field does not apply (use --metric to score it another way)', { file: data.file });
+  const examples = suiteExamples(suite, { inputField: spec.inputField });
+  const splits = splitExamples(examples, sizesFrom(spec, defaultSplitSizes(examples.length)), spec.splitSeed ?? options.seed, { file: data.file });
+  const metric = promptfooMetric({ judgeModel: options.judgeModel, tests: suite.tests });
+  return makeTask({
+    id: spec.source,
+    description: `${path.basename(data.file)} (promptfoo, ${examples.length} tests); ${splits.train.length}/${splits.val.length}/${splits.test.length} train/val/test`,
     splits,
     metric,
     forward: 'raw',

@@ -210,6 +210,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
         config: configs.get(run.key)!,
         runsDir: paths.runs,
         ...(action === 'resumed' ? { resumeDir: runDir } : { runDir }),
+        writer: 'a DLPO experiment',
         models: options.models,
         apiKeys: options.apiKeys,
         signal,

@@ -3,7 +3,7 @@ import type { ModelSpec } from '../config/runConfig';
 import type { SharedLimiter } from '../run/runTypes';
 import { createSimulatorModel } from '../simulator/simulatorModel';
 import { envKeySource } from './apiKeyEnv';
-import { BudgetTracker, withBudget } from './budget';
+import { BudgetTracker, withWireAccounting } from './budget';
 import { ResponseCache, withCache } from './cache';
 import type { ChatModel } from './chatModel';
 import { LlmError } from './errors';
@@ -50,20 +50,22 @@ export const DEFAULT_TIMEOUT_SEC = 120;
 /**
  * Builds the model for one role of a run. Layers, innermost first:
  *
- *   provider → timeout → retry → limiter → budget → cache → meter
+ *   provider → timeout → wire accounting → retry → limiter → cache → meter (cache hits)
  *
  * - timeout inside retry: each HTTP attempt gets its own time limit, and a hang is a
  *   retryable failure like a 503 (as the SDK itself would do).
+ * - wire accounting (budget.ts) right above the provider: every HTTP request, each retry
+ *   included, gets its completion limit, reserves its worst case in the budget when it is
+ *   *sent* (not while it queues or backs off), and is settled and metered when it ends,
+ *   failed ones too. So `--max-calls` and the meter count what the server sees.
  * - limiter outside retry: a call keeps its slot while it backs off, so a rate-limited
  *   endpoint sees less pressure, not a queue of newcomers taking the freed slots.
- * - budget outside the limiter: a refused call never takes a slot, and reservations
- *   (see budget.ts) keep queued concurrent calls from overshooting a cap together.
- * - cache outside the budget: a cache hit makes no request, so it spends nothing and
- *   is never refused; a re-run of a finished run costs nothing.
- * - meter outermost: it sees every answer, cache hits included, and reports them as
- *   `cached` usage events with zero cost.
+ * - cache outside all of it: a cache hit makes no request, so it spends nothing and is
+ *   never refused; a re-run of a finished run costs nothing.
+ * - meter outermost, for cache hits only (reported as `cached` usage with zero cost);
+ *   requests are metered at the wire.
  *
- * The offline simulator gets only timeout (for prompt cancellation), budget and meter:
+ * The offline simulator gets only timeout (for prompt cancellation) and wire accounting:
  * it makes no request to retry, rate-limit or cache.
  */
 export function createModelStack(spec: ModelSpec, ctx: ModelStackContext): ModelStack {
@@ -77,16 +79,16 @@ export function createModelStack(spec: ModelSpec, ctx: ModelStackContext): Model
   const free = spec.provider === 'vscode-lm' || spec.provider === 'simulator';
 
   let model: ChatModel = withTimeout(base, { timeoutMs });
+  model = withWireAccounting(model, { tracker: ctx.budget, meter: ctx.meter, role: ctx.role, pricing, priceModel, maxTokens: spec.maxTokens, free });
   if (!offline) {
     model = withRetry(model, { seed: ctx.seed, ...ctx.retry, onWait: ctx.onWait ?? ctx.retry?.onWait });
     model = withLimiter(model, ctx.limiter ?? new ConcurrencyLimiter(ctx.maxConcurrency ?? 8));
   }
-  if (ctx.budget) model = withBudget(model, ctx.budget, { pricing, priceModel, maxTokens: spec.maxTokens, free });
   if (!offline && ctx.cache?.enabled) {
     const dir = ctx.cache.dir ?? path.join(ctx.cwd ?? process.cwd(), '.dlpo', 'cache');
     model = withCache(model, new ResponseCache(dir));
   }
-  if (ctx.meter) model = withMeter(model, ctx.meter, { role: ctx.role, priceModel, free });
+  if (ctx.meter) model = withMeter(model, ctx.meter, { role: ctx.role, priceModel, free, cachedOnly: true });
   const top = model;
   return { id: top.id, label: top.label, base, complete: top.complete.bind(top), stream: top.stream.bind(top) };
 }

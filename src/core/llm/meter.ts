@@ -17,12 +17,15 @@ export interface UsageRecord {
   totals: UsageTotals;
   /** True when the server sent no usage and the tokens were estimated. */
   estimated: boolean;
+  /** The request failed (the LlmError kind: `timeout`, `rate-limit`…); its tokens are what it may be billed. */
+  failed?: string;
 }
 
 /**
  * Sums tokens and cost across every call of a run (forward, backward, judge share one
- * meter). Cached calls are counted as calls and reported with their tokens, but add no
- * tokens and no cost to the totals: no request was made.
+ * meter). Every HTTP request is a call, a failed one or a retry too (`recordFailure`).
+ * Cached calls are counted as calls and reported with their tokens, but add no tokens
+ * and no cost to the totals: no request was made.
  */
 export class UsageMeter {
   private t: UsageTotals;
@@ -65,24 +68,64 @@ export class UsageMeter {
     this.onUsage?.(record);
     return record;
   }
+
+  /**
+   * A request that failed: counted as a call, charged `charge` (what the provider may bill
+   * for it, estimated: see `failureCharge` in budget.ts).
+   */
+  recordFailure(
+    role: UsageRole,
+    purpose: string,
+    model: string,
+    charge: { promptTokens: number; completionTokens: number },
+    kind: string,
+    free = false,
+  ): UsageRecord {
+    const costUsd = free ? 0 : this.pricing.costUsd(model, charge.promptTokens, charge.completionTokens);
+    this.t.calls++;
+    this.t.promptTokens += charge.promptTokens;
+    this.t.completionTokens += charge.completionTokens;
+    this.t.costUsd += costUsd;
+    const record: UsageRecord = {
+      role,
+      purpose,
+      model,
+      promptTokens: charge.promptTokens,
+      completionTokens: charge.completionTokens,
+      costUsd,
+      cached: false,
+      totals: this.totals(),
+      estimated: true,
+      failed: kind,
+    };
+    this.onUsage?.(record);
+    return record;
+  }
 }
 
 /**
  * Meters every successful call of `model`. `priceModel` is the name prices are looked up
  * by (the configured model or deployment), which may differ from what the server reports.
+ * `cachedOnly`: meter only cache hits, when the requests themselves are metered at the
+ * wire (budget.ts `withWireAccounting`), so nothing is counted twice.
  */
-export function withMeter(model: ChatModel, meter: UsageMeter, opts: { role: UsageRole; priceModel: string; free?: boolean }): ChatModel {
+export function withMeter(
+  model: ChatModel,
+  meter: UsageMeter,
+  opts: { role: UsageRole; priceModel: string; free?: boolean; cachedOnly?: boolean },
+): ChatModel {
+  const wanted = (r: ChatResponse) => !opts.cachedOnly || r.cached === true;
   return {
     id: model.id,
     label: model.label,
     async complete(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
       const response = await model.complete(request, options);
-      meter.record(opts.role, options?.purpose ?? 'call', opts.priceModel, response, opts.free);
+      if (wanted(response)) meter.record(opts.role, options?.purpose ?? 'call', opts.priceModel, response, opts.free);
       return response;
     },
     async *stream(request: ChatRequest, options?: CallOptions): AsyncGenerator<ChatStreamPart> {
       for await (const part of model.stream(request, options)) {
-        if (part.type === 'done') meter.record(opts.role, options?.purpose ?? 'call', opts.priceModel, part.response, opts.free);
+        if (part.type === 'done' && wanted(part.response)) meter.record(opts.role, options?.purpose ?? 'call', opts.priceModel, part.response, opts.free);
         yield part;
       }
     },

@@ -31,6 +31,10 @@ export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 const MODEL_LIST_TIMEOUT_MS = 5000;
 /** A reply longer than this is a misbehaving server, not an answer (prompts are short). */
 export const MAX_REPLY_CHARS = 2_000_000;
+/** Characters a token of the completion limit allows before a reply is cut off (see tokens.ts). */
+const CHARS_PER_LIMIT_TOKEN = 4;
+/** Room in a completion's JSON body for what surrounds the answer (ids, usage, logprobs: null). */
+const BODY_OVERHEAD_BYTES = 1024;
 
 /**
  * The one HTTP provider: OpenAI, Azure OpenAI and any OpenAI-compatible server, all via
@@ -48,6 +52,8 @@ class OpenAiChatModel implements ChatModel {
   private readonly endpoint: string;
   private omitTemperature = false;
   private useMaxCompletionTokens: boolean;
+  /** The most completion tokens the server said this model accepts, once it said so. */
+  private maxOutputTokens: number | undefined;
 
   constructor(private readonly opts: OpenAiProviderOptions) {
     this.useMaxCompletionTokens = opts.provider === 'openai' && !opts.baseUrl;
@@ -90,15 +96,50 @@ class OpenAiChatModel implements ChatModel {
 
   async complete(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
     const ctx = this.errorContext(options.signal);
-    let raw: unknown;
+    let response: Response;
     try {
-      raw = await this.withAdaptedParams(() =>
-        this.client.chat.completions.create({ ...this.params(request), stream: false }, { signal: options.signal }),
+      response = await this.withAdaptedParams(() =>
+        this.client.chat.completions.create({ ...this.params(request), stream: false }, { signal: options.signal }).asResponse(),
       );
     } catch (e) {
       throw await this.enrich(toLlmError(e, ctx));
     }
+    let raw: unknown;
+    try {
+      raw = await this.readBody(response, request.maxTokens);
+    } catch (e) {
+      throw toLlmError(e, ctx);
+    }
     return this.toResponse(raw, request);
+  }
+
+  /**
+   * The body of a completion, read by us rather than the SDK so that a server ignoring
+   * `max_tokens` cannot send (and bill) an answer of any size: past what the completion
+   * limit allows, at four characters a token plus room for the JSON around it, the
+   * connection is closed and the call ends as cut off at its limit.
+   */
+  private async readBody(response: Response, limit: number | undefined): Promise<unknown> {
+    const maxBytes = limit === undefined ? MAX_REPLY_CHARS : Math.min(MAX_REPLY_CHARS, CHARS_PER_LIMIT_TOKEN * limit + BODY_OVERHEAD_BYTES);
+    const reader = response.body?.getReader();
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    if (reader) {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > maxBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw cutOff(this.label, limit);
+        }
+        parts.push(value);
+      }
+    }
+    const text = Buffer.concat(parts).toString('utf8');
+    const type = response.headers.get('content-type') ?? '';
+    // Like the SDK: JSON is parsed (a SyntaxError becomes bad-response), anything else stays text.
+    return /json/i.test(type) ? JSON.parse(text) : text;
   }
 
   /**
@@ -115,8 +156,15 @@ class OpenAiChatModel implements ChatModel {
       const text = `${param} ${e.message}`;
       if (!this.omitTemperature && /temperature/.test(text) && /unsupported|not support|does not support/i.test(e.message)) {
         this.omitTemperature = true;
-      } else if (!this.useMaxCompletionTokens && param === 'max_tokens') {
+      } else if (!this.useMaxCompletionTokens && param === 'max_tokens' && !/at most|too large|maximum/i.test(e.message)) {
         this.useMaxCompletionTokens = true;
+      } else if (/max_(completion_)?tokens/.test(text) && /at most (\d+)|maximum (?:of |is )?(\d+)/i.test(e.message)) {
+        // "max_tokens is too large: 16384. This model supports at most 4096 completion tokens":
+        // the default limit was above this model's; lower it (never raise it) and send again.
+        const m = /at most (\d+)|maximum (?:of |is )?(\d+)/i.exec(e.message)!;
+        const most = Number(m[1] ?? m[2]);
+        if (!(most > 0) || (this.maxOutputTokens !== undefined && most >= this.maxOutputTokens)) throw e;
+        this.maxOutputTokens = most;
       } else {
         throw e;
       }
@@ -132,6 +180,9 @@ class OpenAiChatModel implements ChatModel {
     let model = this.opts.model;
     let usage: ChatCompletion['usage'] | undefined;
     let sawChoice = false;
+    let parts = 0;
+    let cut = false;
+    const limit = request.maxTokens;
     let stream: AsyncIterable<ChatCompletionChunk> & { controller: AbortController };
     try {
       stream = await this.withAdaptedParams(() =>
@@ -154,15 +205,28 @@ class OpenAiChatModel implements ChatModel {
         const delta = choice.delta as { content?: string | null; reasoning_content?: string | null; reasoning?: string | null } | undefined;
         const r = delta?.reasoning_content ?? delta?.reasoning;
         if (typeof r === 'string') reasoning += r;
-        if (typeof delta?.content === 'string' && delta.content.length > 0) {
-          text += delta.content;
+        let content = typeof delta?.content === 'string' ? delta.content : '';
+        if (typeof r === 'string' || content.length > 0) parts++;
+        if (limit !== undefined && content.length > 0) {
+          // A server that ignores max_tokens is cut off at the limit: what arrived counts
+          // as four characters a token, or one token a part when that is more.
+          const room = CHARS_PER_LIMIT_TOKEN * limit - reasoning.length - text.length;
+          if (room < content.length || parts > limit) {
+            content = content.slice(0, Math.max(0, room));
+            cut = true;
+          }
+        }
+        if (content.length > 0) {
+          text += content;
           if (text.length + reasoning.length > MAX_REPLY_CHARS) {
             throw new LlmError('bad-response', `${this.label} sent more than ${MAX_REPLY_CHARS} characters; the stream was cut off.`, {
               retryable: false,
             });
           }
-          yield { type: 'delta', text: delta.content };
+          yield { type: 'delta', text: content };
         }
+        if (!cut && limit !== undefined && (estimateTokens(reasoning) + estimateTokens(text) >= limit || parts >= limit)) cut = true;
+        if (cut) break;
         if (choice.finish_reason) finish = choice.finish_reason;
       }
     } catch (e) {
@@ -174,6 +238,15 @@ class OpenAiChatModel implements ChatModel {
     // Like a completion without choices: a body that is not an SSE stream (a JSON error
     // with status 200, an HTML page) parses as zero events and must not pass for "".
     if (!sawChoice) throw new LlmError('bad-response', `${this.label} ended the stream without sending an answer`, { retryable: true });
+    if (cut) {
+      // As if the server had kept to max_tokens: cut off at the limit, which is what it may bill.
+      if (text.trim() === '') throw cutOff(this.label, limit);
+      yield {
+        type: 'done',
+        response: { text, finishReason: 'length', model, usage: { promptTokens: estimatePromptTokens(request.messages), completionTokens: limit!, estimated: true } },
+      };
+      return;
+    }
     yield { type: 'done', response: this.finish(text, reasoning, finish, model, usage, request) };
   }
 
@@ -186,9 +259,10 @@ class OpenAiChatModel implements ChatModel {
     if (request.seed !== undefined) p.seed = request.seed;
     if (request.stop && request.stop.length > 0) p.stop = request.stop;
     if (request.maxTokens !== undefined) {
+      const limit = this.maxOutputTokens !== undefined ? Math.min(this.maxOutputTokens, request.maxTokens) : request.maxTokens;
       // OpenAI's newer models reject `max_tokens`; compatible servers mostly know only it.
-      if (this.useMaxCompletionTokens) p.max_completion_tokens = request.maxTokens;
-      else p.max_tokens = request.maxTokens;
+      if (this.useMaxCompletionTokens) p.max_completion_tokens = limit;
+      else p.max_tokens = limit;
     }
     return p;
   }
@@ -275,6 +349,13 @@ class OpenAiChatModel implements ChatModel {
       action: `Use one of: ${shown}.`,
     });
   }
+}
+
+function cutOff(label: string, limit: number | undefined): LlmError {
+  return new LlmError('length', `${label} sent more than its limit of ${limit ?? MAX_REPLY_CHARS} tokens; the reply was cut off there.`, {
+    retryable: false,
+    action: 'Raise maxTokens for this model if its answers are really that long.',
+  });
 }
 
 function mapFinishReason(raw: string | null): FinishReason {

@@ -70,6 +70,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
       maxTimeSec: z.number().optional(),
     }),
     resumedFromStep: z.number().int().optional(),
+    /** A resume that changed where the models are reached: one line per field (`forward.baseUrl: a → b`). */
+    changed: z.array(z.string()).optional(),
   }),
   z.object({ type: z.literal('step-start'), step: Step, epoch: z.number().int().min(0), batch: z.array(z.string()), lr: z.number().int().nullable() }),
   z.object({
@@ -147,6 +149,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     cached: z.boolean(),
     /** True when the server sent no usage and the tokens were estimated locally. */
     estimated: z.boolean().optional(),
+    /** The request failed (an LlmError kind); its tokens are what it may be billed, estimated. */
+    failed: z.string().optional(),
     totals: UsageTotals,
   }),
   z.object({ type: z.literal('waiting'), reason: z.enum(['rate-limit', 'server-error', 'review']), seconds: z.number().min(0), message: z.string() }),

@@ -33,6 +33,8 @@ export interface RunReport {
   bestStep: number;
   scores: { start: ScorePair; best: ScorePair; final: ScorePair };
   usage: UsageTotals;
+  /** Calls (not from the cache) whose server sent no usage, so their tokens are local estimates. */
+  estimatedCalls: number;
   stoppedBy: StoppedBy;
   /** One sentence on why the run stopped, e.g. which budget cap. */
   stopMessage: string;
@@ -96,6 +98,7 @@ export function buildReport(events: readonly RunEvent[]): RunReport {
     bestStep: done.bestStep,
     scores: done.scores,
     usage: done.usage,
+    estimatedCalls: events.filter((e) => e.type === 'usage' && e.estimated === true && !e.cached).length,
     stoppedBy: done.stoppedBy,
     stopMessage: done.message || `Stopped because ${stopReasonText(done.stoppedBy)}.`,
     budget: start.budget,
@@ -121,6 +124,18 @@ export function buildReport(events: readonly RunEvent[]): RunReport {
 
 export function formatScore(score: number | null): string {
   return score === null ? '—' : `${(score * 100).toFixed(1)}%`;
+}
+
+/**
+ * How token counts say they are estimates: all of them with the simulator; otherwise the
+ * calls whose server sent no `usage` (their tokens were counted locally), e.g.
+ * ` (estimated for 3 of 40 calls: the server sent no usage)`. Empty when every count is the server's.
+ */
+export function estimatedNote(simulator: boolean, estimatedCalls: number, calls: number): string {
+  if (simulator) return ' (estimated)';
+  if (estimatedCalls <= 0) return '';
+  const which = estimatedCalls >= calls ? 'estimated' : `estimated for ${estimatedCalls} of ${calls} calls`;
+  return ` (${which}: the server sent no usage)`;
 }
 
 export function formatUsd(usd: number): string {
@@ -176,7 +191,7 @@ export function renderReportMarkdown(r: RunReport): string {
     `## Usage${r.simulator ? ' (offline simulator: token counts are estimates, no money was spent)' : ''}`,
     '',
     `- LLM calls: ${r.usage.calls} (${r.usage.cachedCalls} from the cache)`,
-    `- Tokens: ${r.usage.promptTokens.toLocaleString('en-US')} prompt, ${r.usage.completionTokens.toLocaleString('en-US')} completion`,
+    `- Tokens: ${r.usage.promptTokens.toLocaleString('en-US')} prompt, ${r.usage.completionTokens.toLocaleString('en-US')} completion${r.simulator ? '' : estimatedNote(false, r.estimatedCalls ?? 0, r.usage.calls - r.usage.cachedCalls)}`,
     `- Cost: ${formatUsd(r.usage.costUsd)}`,
     `- Budget caps: ${budgetLine(r.budget)}`,
     ...(r.retries.rateLimit + r.retries.serverError > 0

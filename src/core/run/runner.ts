@@ -17,10 +17,12 @@ import type { TemplateEngine } from '../prompt/template/templateEngine';
 import { promptTemplateOf } from '../prompt/template/promptTemplate';
 import { answerKeyFromExamples } from '../simulator/answerKey';
 import { isSimulatorModel, type SimulatorModel } from '../simulator/simulatorModel';
-import { CHECKPOINT_VERSION, CheckpointError, configHash, readCheckpoint, writeCheckpoint, writeFileAtomic, type CheckpointFile } from './checkpoint';
+import { CHECKPOINT_VERSION, CheckpointError, configHash, legacyConfigHash, readCheckpoint, writeCheckpoint, writeFileAtomic, type CheckpointFile } from './checkpoint';
 import type { RunEvent, RunEventOf, UsageTotals } from './events';
 import { InFlightTracker } from './inFlight';
 import { JournalWriter, readJournal } from './journal';
+import { applyResumeModels, type AppliedResumeModels } from './resumeModels';
+import { acquireRunLock, RunLockedError, type RunLock } from './runLock';
 import { loadPromptFile, type LoadedPrompt } from './promptFile';
 import { taskForPrompt } from '../data/taskForPrompt';
 import { buildReport, renderReportMarkdown, type RunReport } from './report';
@@ -62,6 +64,9 @@ function usageEvent(r: UsageRecord): RunEventOf<'usage'> {
     completionTokens: r.completionTokens,
     costUsd: r.costUsd,
     cached: r.cached,
+    // Only when true, so journals of servers that report usage stay as they were.
+    ...(r.estimated ? { estimated: true } : {}),
+    ...(r.failed ? { failed: r.failed } : {}),
     totals: r.totals,
   };
 }
@@ -120,7 +125,7 @@ function prepareResume(paths: RunPaths, config: RunConfig): ResumePoint {
     throw e;
   }
   if (checkpoint.finished) throw new RunSetupError(`The run in ${paths.dir} has already finished; there is nothing to resume. Start a new run instead.`);
-  if (checkpoint.configHash !== configHash(config)) {
+  if (checkpoint.configHash !== configHash(config) && checkpoint.configHash !== legacyConfigHash(config)) {
     throw new RunSetupError(`${paths.config} no longer matches the checkpoint (the configuration was edited); the run cannot be resumed exactly.`);
   }
   const journal = readJournal(paths.events);
@@ -135,6 +140,24 @@ function prepareResume(paths: RunPaths, config: RunConfig): ResumePoint {
 }
 
 export async function startRun(options: StartRunOptions): Promise<RunResult> {
+  const locks: RunLock[] = [];
+  try {
+    return await runLocked(options, (dir) => {
+      try {
+        locks.push(acquireRunLock(dir, options.writer ?? 'a DLPO run'));
+      } catch (e) {
+        // A second writer is bad usage (exit 2 in the CLI), not a failed run.
+        if (e instanceof RunLockedError) throw new RunSetupError(e.message);
+        throw e;
+      }
+    });
+  } finally {
+    for (const lock of locks) lock.release();
+  }
+}
+
+/** `startRun` once the caller can lock: `lockFolder` is called before anything in the folder is read or written. */
+async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => void): Promise<RunResult> {
   const signal = options.signal ?? new AbortController().signal;
   // Every in-flight call listens on the run's signal; hundreds may be queued at once.
   setMaxListeners(0, signal);
@@ -146,13 +169,20 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
   let paths: RunPaths;
   let config: RunConfig;
   let resume: ResumePoint | undefined;
+  let endpoints: AppliedResumeModels | undefined;
   if (options.resumeDir) {
     const dir = path.resolve(cwd, options.resumeDir);
     const saved = readSavedConfig(runPaths(dir, 'x.txt'));
     paths = runPaths(dir, saved.promptFile);
-    // What shapes the trajectory comes from the run; budgets and plumbing may change (raise a cap and resume).
+    // Before the checkpoint is read: another writer would still be changing it.
+    lockFolder(dir);
+    // What shapes the trajectory comes from the run; budgets and plumbing may change (raise
+    // a cap and resume), and so may where the models are reached (resumeModels.ts).
+    endpoints = applyResumeModels(saved, options.resumeModels);
     config = {
       ...saved,
+      forward: endpoints.forward,
+      backward: endpoints.backward,
       budget: options.config.budget,
       cache: options.config.cache,
       maxConcurrency: options.config.maxConcurrency,
@@ -165,6 +195,7 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
     const created = options.runDir ? createFixedRunDir(path.resolve(cwd, options.runDir)) : createRunDir(path.resolve(cwd, options.runsDir));
     runId = created.runId;
     paths = runPaths(created.dir, config.promptFile);
+    lockFolder(created.dir);
   }
 
   // --- inputs (read before anything is written, so bad input leaves no half run behind)
@@ -271,8 +302,10 @@ export async function startRun(options: StartRunOptions): Promise<RunResult> {
     sizes: { train: task.train.length, val: task.val.length, test: task.test.length },
     budget: { ...config.budget },
     ...(resume ? { resumedFromStep: resume.checkpoint.step } : {}),
+    ...(endpoints?.changes.length ? { changed: endpoints.changes } : {}),
   };
   emit(startEvent);
+  for (const w of endpoints?.modelWarnings ?? []) emit({ type: 'error', kind: 'resume', message: w, fatal: false });
 
   // --- train
   let done: RunEventOf<'done'> | undefined;

@@ -1,5 +1,5 @@
 import type { RunReport } from './report';
-import { formatScore, formatUsd } from './report';
+import { estimatedNote, formatScore, formatUsd } from './report';
 
 /**
  * The lines the CLI prints when a run ends (and the extension can show): scores, steps,
@@ -19,7 +19,7 @@ export function summaryLines(report: RunReport, runDir: string): string[] {
     `  ${pad('final', w)}${pad(formatScore(report.scores.final.val), 9)}${formatScore(report.scores.final.test)}`,
     `  steps ${report.steps}/${report.totalSteps} (${report.acceptedSteps} accepted) · LLM calls ${report.usage.calls}` +
       `${report.usage.cachedCalls ? ` (${report.usage.cachedCalls} cached)` : ''} · tokens ${report.usage.promptTokens.toLocaleString('en-US')} in / ` +
-      `${report.usage.completionTokens.toLocaleString('en-US')} out${sim ? ' (estimated)' : ''} · cost ${formatUsd(report.usage.costUsd)}`,
+      `${report.usage.completionTokens.toLocaleString('en-US')} out${estimatedNote(sim, report.estimatedCalls, report.usage.calls - report.usage.cachedCalls)} · cost ${formatUsd(report.usage.costUsd)}`,
     `  stopped by: ${report.stoppedBy} — ${report.stopMessage}`,
     `  run directory: ${runDir}`,
   ];

@@ -168,6 +168,7 @@ export class RunController implements vscode.Disposable {
           config: request.config,
           runsDir: request.runsDir,
           resumeDir: request.resumeDir,
+          writer: 'VS Code (DLPO extension)',
           models: resolved.models,
           apiKeys: resolved.apiKeys,
           keySources: resolved.keySources,

@@ -17,6 +17,8 @@ interface Case {
   env?: Record<string, string>;
   /** What the message must say: the problem, and the fix. */
   says: RegExp[];
+  /** What it must not say. */
+  never?: RegExp;
 }
 
 const SIM = ['--simulator'];
@@ -83,6 +85,33 @@ const CASES: Case[] = [
   },
   { what: 'base URL that is not a URL', args: ['gsm8k.prompt.md', ...DATA, '--base-url', 'localhost:11434', '--model', 'm'], says: [/--base-url must be a URL/] },
   { what: '--resume of a folder that is not a run', args: ['--resume', '.'], says: [/is not a run folder \(no readable config\.json\)/, /Pass the folder dlpo run printed/] },
+  {
+    what: 'unknown {{variable}} in the prompt (no run folder, no futile --resume hint)',
+    args: ['vars.prompt.md', ...DATA, ...SIM],
+    files: { 'vars.prompt.md': '---\nname: v\n---\nSolve {{question}}. Use {{hint}}.\n' },
+    says: [/the prompt reads "hint" but row \S+ has no field "hint" \(fields: question, answer\)/],
+    never: /--resume/,
+  },
+  {
+    what: '--out naming an existing file',
+    args: ['gsm8k.prompt.md', ...DATA, ...SIM, '--out', 'afile'],
+    files: { afile: 'not a folder' },
+    says: [/--out afile: \S+afile is a file, not a folder\. --out is the folder that holds the run folders \(default \.dlpo\/runs\); pass a folder there\./],
+    never: /EEXIST/,
+  },
+  {
+    what: '--out inside a file',
+    args: ['gsm8k.prompt.md', ...DATA, ...SIM, '--out', 'afile/runs'],
+    files: { afile: 'not a folder' },
+    says: [/--out afile\/runs: \S+afile is a file, so the folder \S+ cannot be created/],
+    never: /ENOTDIR/,
+  },
+  {
+    what: '--cache-dir naming a file (the cache would be silently off)',
+    args: ['gsm8k.prompt.md', ...DATA, '--model', 'm', '--base-url', 'http://127.0.0.1:9/v1', '--cache-dir', 'cachefile'],
+    files: { cachefile: 'x' },
+    says: [/--cache-dir cachefile: \S+cachefile is a file, not a folder\. The response cache is kept in a folder \(default \.dlpo\/cache; --no-cache turns it off\)/],
+  },
   { what: '--resume with a trajectory flag', args: ['--resume', '.', '--lr', '3'], says: [/--resume continues the run as it was configured; drop --lr/] },
 ];
 
@@ -101,9 +130,11 @@ describe('reliability: bad input to dlpo run (exit 2, the problem and the fix, n
   for (const c of CASES) {
     it(c.what, async () => {
       for (const [name, text] of Object.entries(c.files ?? {})) fs.writeFileSync(path.join(ws, name), text);
-      const r = await runCli(['run', ...c.args, '--out', 'runs'], { cwd: ws, env: c.env ?? {}, timeoutMs: 30_000 });
+      const out = c.args.includes('--out') ? [] : ['--out', 'runs'];
+      const r = await runCli(['run', ...c.args, ...out], { cwd: ws, env: c.env ?? {}, timeoutMs: 30_000 });
       assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
       for (const re of c.says) assert.match(r.stderr, re);
+      if (c.never) assert.doesNotMatch(r.stderr, c.never);
       assert.equal(r.stdout, '', 'nothing on stdout');
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
       const runs = path.join(ws, 'runs');

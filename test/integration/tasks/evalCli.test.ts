@@ -170,7 +170,10 @@ describe('dlpo eval against the loopback server', function () {
       assert.equal(out.n, 3);
       assert.equal(out.correct, 1);
       assert.ok(Math.abs(out.accuracy - (1 + 0.2 + 0.2) / 3) < 1e-9, String(out.accuracy));
-      assert.deepEqual(out.failures.map((f) => [f.score, f.reason]), [[0.2, 'judge: wrong city'], [0.2, 'judge: wrong city']]);
+      assert.deepEqual(out.failures.map((f) => [f.score, f.reason]), [
+        [0.2, 'failed: rubric "Names the capital city" (wrong city)'],
+        [0.2, 'failed: rubric "Names the capital city" (wrong city)'],
+      ]);
       assert.equal(out.usage.calls, 6); // 3 forward + 3 judge
       const judgeCall = judged.chatRequests().find((c) => c.chat!.system.startsWith('You grade'))!;
       assert.match(judgeCall.chat!.lastUser, /Rubric:\nNames the capital city/);

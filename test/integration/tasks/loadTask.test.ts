@@ -89,7 +89,8 @@ describe('loadTask', function () {
         ['tests:', ...['a', 'b', 'c'].map((x) => `  - vars: { topic: "${x}" }\n    assert: [{ type: icontains, value: "${x}" }]`)].join('\n'),
       );
       const pf = await loadTask({ source: 'tests.yaml' }, { seed: 1, cwd: dir });
-      assert.equal(pf.metric.name, 'icontains');
+      assert.equal(pf.metric.name, 'promptfoo');
+      assert.equal((await pf.metric.score(`all about ${pf.test[0].vars.topic.toUpperCase()}`, pf.test[0])).score, 1);
       assert.equal(pf.forwardMessages('Write about {{topic}}.', pf.test[0], { includeFormatInstruction: false })[0].content.startsWith('Write about '), true);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -55,7 +55,7 @@ describe('dataset loaders', () => {
     assert.equal(d.rows[0].values.target, 'world');
   });
 
-  it('promptfoo tests: vars + one equals/contains/regex/llm-rubric assert', () => {
+  it('promptfoo tests: vars and assertions, kept as the suite (their assertions are the metric)', () => {
     const yaml = [
       'tests:',
       '  - vars: { question: "2+2?" }',
@@ -64,22 +64,21 @@ describe('dataset loaders', () => {
       '    assert:',
       '      - type: equals',
       '        value: "6"',
+      '      - type: contains',
+      '        value: "6"',
     ].join('\n');
     const d = parseDatasetText(yaml, 'tests.yaml');
     assert.equal(d.format, 'promptfoo');
-    assert.equal(d.suggestedMetric?.name, 'exact');
+    assert.equal(d.suggestedMetric?.name, 'promptfoo');
+    assert.equal(d.promptfoo?.tests.length, 2);
+    // Rows give --metric a gold: a lone value, else every assertion listed.
     const ex = toExamples(d, resolveFieldMapping(d));
-    assert.deepEqual(ex.map((e) => [e.input, e.gold]), [['2+2?', '4'], ['3+3?', '6']]);
+    assert.deepEqual(ex.map((e) => [e.input, e.gold]), [['2+2?', '4'], ['3+3?', 'equals: 6; contains: 6']]);
     const config = parseDatasetText(JSON.stringify({ prompts: ['p.txt'], tests: [{ vars: { q: 'x' }, assert: [{ type: 'contains', value: 'y' }] }] }), 'promptfooconfig.json');
     assert.equal(config.format, 'promptfoo');
-    assert.equal(config.suggestedMetric?.name, 'contains');
-    const regex = parseDatasetText(JSON.stringify([{ vars: { q: 'x' }, assert: [{ type: 'regex', value: '^\\d+$' }] }]), 't.json');
-    assert.equal(regex.suggestedMetric?.name, 'regex');
-    fails(() => parseDatasetText('- vars: {q: a}\n  assert: [{type: javascript, value: "x"}]\n', 't.yaml'), /record 1, field "assert": needs exactly one assert/);
-    fails(
-      () => parseDatasetText('- vars: {q: a}\n  assert: [{type: equals, value: "1"}]\n- vars: {q: b}\n  assert: [{type: contains, value: "2"}]\n', 't.yaml'),
-      /record 2.*differs/,
-    );
+    fails(() => parseDatasetText('- vars: {q: a}\n  assert: [{type: javascript, value: "x"}]\n', 't.yaml'), /record 1, field "assert\[0\]": test 1: the assertion "javascript" cannot run in DLPO/);
+    // A tests: list of file references is a promptfoo config (it used to throw a TypeError).
+    fails(() => parseDatasetText('tests:\n  - file://nowhere/*.yaml\n', 'promptfooconfig.yaml'), /matches no test file/);
   });
 });
 

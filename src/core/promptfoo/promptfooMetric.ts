@@ -1,0 +1,52 @@
+import type { Example } from '../data/example';
+import type { ChatModel } from '../llm/chatModel';
+import { MetricConfigError } from '../metrics/errors';
+import { judgeMetric } from '../metrics/judge';
+import type { Metric } from '../metrics/metric';
+import { combineResults } from './combineResults';
+import { scoreAssertion, type RubricJudge } from './scoreAssertion';
+import { baseType } from './supportedAssertions';
+import type { PromptfooTest } from './testCase';
+
+/**
+ * The metric of a promptfoo suite: each example carries its test (`example.promptfoo`),
+ * whose assertions are checked and combined as promptfoo does (`combineResults`). An
+ * example scores 1 when its test passes, as promptfoo would decide, and otherwise the
+ * test's weighted score kept below 1, so "correct" in DLPO is "passed" in promptfoo and a
+ * failed test with partial credit still tells the optimizer it is closer.
+ *
+ * No answer-format instruction: promptfoo sends the prompt as written, and assertions
+ * such as `equals` read the whole output.
+ */
+export const PROMPTFOO_METRIC_NAME = 'promptfoo';
+
+export function usesJudge(tests: readonly PromptfooTest[]): boolean {
+  return tests.some((t) => t.assert.some((a) => baseType(a.type) === 'llm-rubric'));
+}
+
+export function promptfooMetric(options: { judgeModel?: ChatModel; tests: readonly PromptfooTest[] }): Metric {
+  let judge: RubricJudge | undefined;
+  if (usesJudge(options.tests)) {
+    if (!options.judgeModel) throw new MetricConfigError('the suite has llm-rubric assertions, which need a judge model (the backward model is used by default)');
+    const model = options.judgeModel;
+    judge = async (rubric, output, signal) => {
+      // The rubric is the whole criterion; promptfoo's grader sees no reference answer.
+      const graded = await judgeMetric({ judgeModel: model, rubric }).score(output, { id: '', input: '', gold: '', vars: {} }, { signal });
+      return { score: graded.score, reason: graded.reason.replace(/^judge: /, '') };
+    };
+  }
+  return {
+    name: PROMPTFOO_METRIC_NAME,
+    description: "The example's promptfoo assertions, checked and combined as promptfoo does",
+    formatInstruction: '',
+    async score(output: string, example: Example, opts) {
+      const test = example.promptfoo;
+      if (!test) return { score: 0, reason: 'this example has no promptfoo test' };
+      const results = [];
+      for (const a of test.assert) results.push({ result: await scoreAssertion(a, output, judge, opts?.signal), weight: a.weight });
+      const combined = combineResults(results, test.threshold);
+      const score = combined.pass ? 1 : Math.min(combined.score, 0.99);
+      return { score, reason: combined.reason };
+    },
+  };
+}
