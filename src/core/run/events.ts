@@ -13,7 +13,8 @@ const Split = z.enum(['train', 'val', 'test']);
 
 const UnitKind = z.enum(['sentence', 'heading', 'list-item', 'table', 'code', 'quote', 'html', 'rule', 'front-matter', 'comment', 'template', 'wrapper']);
 
-const SentenceEditSchema = z.union([
+/** A sentence edit as journaled (also the shape a checkpointed pending candidate keeps). */
+export const SentenceEditSchema = z.union([
   z.object({ op: z.literal('add'), afterIndex: z.number().int(), text: z.string(), anchor: z.number().int(), gap: z.string().optional(), kind: UnitKind.optional() }),
   z.object({ op: z.literal('delete'), beforeIndex: z.number().int(), text: z.string() }),
   z.object({
