@@ -43,6 +43,7 @@ export class ProgressPrinter {
             : `${this.tag}Run ${e.runId}: ${e.totalSteps} steps on ${e.sizes.train}/${e.sizes.val}/${e.sizes.test} train/val/test, preset ${e.preset}` +
                 `${e.techniques.length ? ` (${e.techniques.join('+')})` : ''}, forward ${e.forwardModel}, backward ${e.backwardModel}.`,
         );
+        if (e.changed?.length) this.progress.log(`Changed on resume: ${e.changed.join('; ')}.`);
         break;
       case 'step-start':
         this.step = e.step;

@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import type { CurvePoint, RunView } from '../shared/runView';
+import { columnMax, cumulativeRange, legendValue } from './chartScales';
 import { el, setText } from './dom';
 import { formatCount, formatScore, formatUsd } from './format';
 
@@ -36,17 +37,35 @@ function readPalette(): Palette {
 
 type Column = (number | null)[];
 
+/** The run's caps, read when an axis is ranged (the run's meta can arrive after the chart). */
+interface Caps {
+  costUsd: number | null;
+  tokens: number | null;
+}
+
 interface ChartSpec {
   id: string;
   title: string;
   height: number;
-  build(p: Palette): Omit<uPlot.Options, 'width' | 'height'>;
+  build(p: Palette, caps: () => Caps): Omit<uPlot.Options, 'width' | 'height'>;
   data(points: CurvePoint[]): uPlot.AlignedData;
   summary(points: CurvePoint[], view: RunView): string;
 }
 
 const noPath: uPlot.Series.PathBuilder = () => null;
-const stepValue = (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : String(v));
+/** The x legend: the step under the cursor, else the last step. */
+const stepValue = (u: uPlot, v: number | null, _s: number, idx: number | null) => legendValue(u.data[0] as Column, v, idx, (x) => String(x));
+/** A legend formatter that shows the latest value when the cursor is off the chart. */
+const latest =
+  (format: (v: number) => string) =>
+  (u: uPlot, v: number | null, sidx: number, idx: number | null): string =>
+    legendValue(u.data[sidx] as Column, v, idx, format);
+/** Decision markers at rest: how many, not the last marker's score. */
+const decisions = (u: uPlot, v: number | null, sidx: number, idx: number | null): string => {
+  if (v !== null && v !== undefined) return formatScore(v);
+  if (idx === null || idx === undefined) return String((u.data[sidx] as Column).filter((x) => x !== null && x !== undefined).length);
+  return '–';
+};
 
 function axis(p: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
   return { stroke: p.muted, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid, width: 1 }, ...extra };
@@ -69,7 +88,7 @@ function col(points: CurvePoint[], f: (p: CurvePoint) => number | null): Column 
   return points.map(f);
 }
 
-const pct = (_u: uPlot, v: number | null) => (v === null ? '—' : formatScore(v));
+const pct = latest((v) => formatScore(v));
 
 const SPECS: ChartSpec[] = [
   {
@@ -86,8 +105,8 @@ const SPECS: ChartSpec[] = [
         { label: 'validation', stroke: p.blue, width: 2, value: pct, spanGaps: true },
         { label: 'test', stroke: p.orange, width: 2, value: pct, points: { show: true, size: 7 }, spanGaps: true },
         { label: 'best so far (val)', stroke: p.green, width: 1.5, value: pct, paths: uPlot.paths.stepped!({ align: 1 }), spanGaps: true },
-        { label: '● accepted', stroke: p.green, fill: p.green, width: 0, paths: noPath, points: { show: true, size: 9, fill: p.green, stroke: p.green }, value: pct },
-        { label: '○ rejected', stroke: p.red, width: 0, paths: noPath, points: { show: true, size: 9, fill: p.bg, stroke: p.red, width: 2 }, value: pct },
+        { label: '● accepted', stroke: p.green, fill: p.green, width: 0, paths: noPath, points: { show: true, size: 9, fill: p.green, stroke: p.green }, value: decisions },
+        { label: '○ rejected', stroke: p.red, width: 0, paths: noPath, points: { show: true, size: 9, fill: p.bg, stroke: p.red, width: 2 }, value: decisions },
       ],
     }),
     data: (pts) => [
@@ -119,8 +138,8 @@ const SPECS: ChartSpec[] = [
       ],
       series: [
         { label: 'step', value: stepValue },
-        { label: 'sentences', stroke: p.yellow, width: 2, scale: 'sentences', spanGaps: true },
-        { label: 'tokens', stroke: p.purple, width: 1.5, dash: [5, 3], scale: 'tokens', spanGaps: true },
+        { label: 'sentences', stroke: p.yellow, width: 2, scale: 'sentences', spanGaps: true, value: latest((v) => String(v)) },
+        { label: 'tokens', stroke: p.purple, width: 1.5, dash: [5, 3], scale: 'tokens', spanGaps: true, value: latest((v) => formatCount(v)) },
       ],
     }),
     data: (pts) => [pts.map((q) => q.step), col(pts, (q) => q.sentences), col(pts, (q) => q.tokens)] as uPlot.AlignedData,
@@ -134,8 +153,13 @@ const SPECS: ChartSpec[] = [
     id: 'chart-cost',
     title: 'Cumulative tokens and cost',
     height: 160,
-    build: (p) => ({
-      scales: { x: { time: false }, tokens: {}, usd: {} },
+    build: (p, caps) => ({
+      scales: {
+        x: { time: false },
+        // From 0 to the cap (or just above the data): never the library's default span.
+        tokens: { range: (u) => cumulativeRange(columnMax(u.data[1] as Column), caps().tokens, 1_000) },
+        usd: { range: (u) => cumulativeRange(columnMax(u.data[2] as Column), caps().costUsd, 0.01) },
+      },
       axes: [
         stepAxis(p),
         axis(p, { scale: 'tokens', size: 56, values: (_u, t) => t.map((v) => formatCount(v)) }),
@@ -143,13 +167,16 @@ const SPECS: ChartSpec[] = [
       ],
       series: [
         { label: 'step', value: stepValue },
-        { label: 'tokens', stroke: p.blue, width: 2, scale: 'tokens', spanGaps: true, value: (_u, v) => (v === null ? '—' : formatCount(v)) },
-        { label: 'cost', stroke: p.orange, width: 2, scale: 'usd', spanGaps: true, value: (_u, v) => (v === null ? '—' : formatUsd(v)) },
+        { label: 'tokens', stroke: p.blue, width: 2, scale: 'tokens', spanGaps: true, value: latest((v) => formatCount(v)) },
+        { label: 'cost', stroke: p.orange, width: 2, scale: 'usd', spanGaps: true, value: latest((v) => formatUsd(v)) },
       ],
     }),
     data: (pts) => [pts.map((q) => q.step), col(pts, (q) => q.cumTokens), col(pts, (q) => q.cumCostUsd)] as uPlot.AlignedData,
-    summary: (_pts, view) =>
-      `${formatCount(view.usage.promptTokens + view.usage.completionTokens, 'tokens')}, ${formatUsd(view.usage.costUsd)}, ${formatCount(view.usage.calls, 'calls')} (${formatCount(view.usage.cachedCalls)} cached).`,
+    summary: (_pts, view) => {
+      const cap = view.meta?.budget.maxCostUsd;
+      const cost = cap !== undefined && cap > 0 ? `${formatUsd(view.usage.costUsd)} of the ${formatUsd(cap)} cap` : formatUsd(view.usage.costUsd);
+      return `${formatCount(view.usage.promptTokens + view.usage.completionTokens, 'tokens')}, ${cost}, ${formatCount(view.usage.calls, 'calls')} (${formatCount(view.usage.cachedCalls)} cached).`;
+    },
   },
 ];
 
@@ -208,7 +235,10 @@ export class CurvesView {
       const probe = document.createElement('canvas');
       if (!probe.getContext || !probe.getContext('2d')) return;
       const opts: uPlot.Options = {
-        ...c.spec.build(readPalette()),
+        ...c.spec.build(readPalette(), () => {
+          const b = this.lastView?.meta?.budget;
+          return { costUsd: b?.maxCostUsd ?? null, tokens: b?.maxTokens ?? null };
+        }),
         width: Math.max(240, c.box.clientWidth || 480),
         height: c.spec.height,
         legend: { show: true, live: true },

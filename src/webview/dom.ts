@@ -7,9 +7,9 @@ import { ICONS, type IconName } from './icons';
  * code: class names, test ids, ARIA labels made from numbers and fixed words.
  */
 
-/** Characters that reorder or hide text (bidi overrides and isolates, zero-width marks). */
+/** Characters that reorder or hide text (bidi overrides and isolates, marks, zero-width and invisible format characters). */
 // eslint-disable-next-line no-control-regex
-const INVISIBLE_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const INVISIBLE_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2060-\u2064\uFEFF\u180E\u061C\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /**
  * Makes invisible control characters visible (`⟨U+202E⟩`): an RTL override in a model

@@ -9,7 +9,8 @@ export function formatInt(n: number): string {
 /** 0.6234 → `62.3%`. Scores are fractions in [0, 1]. */
 export function formatScore(score: number | null | undefined): string {
   if (score === null || score === undefined || !Number.isFinite(score)) return '—';
-  const pct = score * 100;
+  // Rounded first: 0.55 × 100 is 55.00000000000001, which must read 55%, not 55.0%.
+  const pct = Math.round(score * 1000) / 10;
   return `${Number.isInteger(pct) ? pct.toFixed(0) : pct.toFixed(1)}%`;
 }
 

@@ -1,7 +1,8 @@
 import type { PanelCommand, PanelReviewMode, RunMeta } from '../shared/protocol';
+import { resultTable } from '../shared/runResults';
 import { budgetBars, type BudgetBar, type RunView } from '../shared/runView';
 import { button, clear, el, icon, setText } from './dom';
-import { formatCount, formatDuration, formatInt, formatScore, formatUsd } from './format';
+import { formatCount, formatDuration, formatInt, formatScore, formatUsd, plural } from './format';
 
 const STATUS_LABEL: Record<RunMeta['status'], string> = {
   running: 'Running',
@@ -58,7 +59,7 @@ export class RunHeader {
   private readonly budget = el('div', { class: 'budget', testid: 'budget-bars' });
   private readonly scores = el('div', { class: 'scores', testid: 'score-summary' });
   private readonly notice = el('div', { class: 'notice', testid: 'run-notice', role: 'status' });
-  private readonly buttons: Record<'stop' | 'resume' | 'openBest' | 'openFinal' | 'exportReport', HTMLButtonElement>;
+  private readonly buttons: Record<'stop' | 'resume' | 'applyBest' | 'openBest' | 'openFinal' | 'exportReport', HTMLButtonElement>;
   private readonly modeButtons = new Map<PanelReviewMode, HTMLButtonElement>();
   /** What the chips and facts were last drawn from (kept out of the DOM on purpose). */
   private chipsKey: string | null = null;
@@ -69,6 +70,7 @@ export class RunHeader {
     this.buttons = {
       stop: button('Stop', { icon: 'stop', testid: 'btn-stop', onClick: () => onCommand({ command: 'stop' }) }),
       resume: button('Resume', { icon: 'resume', testid: 'btn-resume', onClick: () => onCommand({ command: 'resume' }) }),
+      applyBest: button('Apply best', { icon: 'best', testid: 'btn-apply-best', onClick: () => onCommand({ command: 'applyBest' }) }),
       openBest: button('Open best', { icon: 'best', testid: 'btn-open-best', secondary: true, onClick: () => onCommand({ command: 'openBest' }) }),
       openFinal: button('Open final', { icon: 'final', testid: 'btn-open-final', secondary: true, onClick: () => onCommand({ command: 'openFinal' }) }),
       exportReport: button('Export report', { icon: 'export', testid: 'btn-export-report', secondary: true, onClick: () => onCommand({ command: 'exportReport' }) }),
@@ -98,6 +100,7 @@ export class RunHeader {
         this.buttons.stop,
         this.buttons.resume,
         el('span', { class: 'divider' }),
+        this.buttons.applyBest,
         this.buttons.openBest,
         this.buttons.openFinal,
         this.buttons.exportReport,
@@ -137,6 +140,8 @@ export class RunHeader {
     this.buttons.resume.disabled = live || !resumable;
     this.buttons.openBest.disabled = view.steps.length === 0 && view.done === null;
     this.buttons.openFinal.disabled = view.done === null;
+    // Offered once the run is over and its best prompt is not the one the file ends with.
+    this.buttons.applyBest.hidden = view.done === null || resultTable(view).bestIsFinal !== false;
     this.buttons.exportReport.disabled = m === null;
     for (const [mode, b] of this.modeButtons) {
       const on = meta?.reviewMode === mode;
@@ -168,7 +173,8 @@ export class RunHeader {
           ['Backward', m.backwardModel],
           ['Seed', String(m.seed)],
           ['Data', `${formatInt(m.sizes.train)} train · ${formatInt(m.sizes.val)} val · ${formatInt(m.sizes.test)} test`],
-          ['Step', step === null ? `— of ${formatInt(m.totalSteps)}` : `${formatInt(step)} of ${formatInt(m.totalSteps)}`],
+          // A finished run says how many steps it completed, the same number as its notice.
+          ['Step', view.done ? `${formatInt(view.done.steps)} of ${formatInt(m.totalSteps)} done` : step === null ? `— of ${formatInt(m.totalSteps)}` : `${formatInt(step)} of ${formatInt(m.totalSteps)}`],
         ]
       : [];
     if (m?.resumedFromStep !== undefined) facts.push(['Resumed', `from step ${m.resumedFromStep}`]);
@@ -227,21 +233,26 @@ export class RunHeader {
     });
   }
 
+  /** Start → best → final (or now) on validation and test, as a 3 × 2 table. */
   private renderScores(view: RunView): void {
-    const last = [...view.curves].reverse().find((p) => p.val !== null);
-    const best = [...view.curves].reverse().find((p) => p.bestVal !== null)?.bestVal ?? null;
-    const rows: [string, string, string][] = [
-      ['Start (val)', formatScore(view.startScores.val), 'score-start'],
-      ['Current (val)', formatScore(last?.val ?? null), 'score-current'],
-      ['Best (val)', formatScore(view.done?.scores.best.val ?? best), 'score-best'],
-      ['Test best / final', `${formatScore(view.done?.scores.best.test ?? view.testScores.best)} / ${formatScore(view.done?.scores.final.test ?? view.testScores.final)}`, 'score-test'],
-    ];
+    const t = resultTable(view);
     if (this.scores.childElementCount === 0) {
-      for (const [label, , id] of rows) {
-        this.scores.appendChild(el('div', { class: 'score', testid: id }, el('span', { class: 'muted', text: label }), el('strong')));
-      }
+      const head = el('tr', {}, el('th', {}), el('th', { text: 'start' }), el('th', { testid: 'score-head-best' }), el('th', { testid: 'score-head-last' }));
+      const row = (split: 'val' | 'test') =>
+        el(
+          'tr',
+          {},
+          el('th', { text: split === 'val' ? 'val' : 'test' }),
+          ...(['start', 'best', 'last'] as const).map((c) => el('td', { testid: `score-${split}-${c}` })),
+        );
+      this.scores.appendChild(el('table', { class: 'score-table' }, el('thead', {}, head), el('tbody', {}, row('val'), row('test'))));
     }
-    rows.forEach(([, value], i) => setText(this.scores.children[i].querySelector('strong') as HTMLElement, value));
+    const q = (id: string) => this.scores.querySelector(`[data-testid="${id}"]`) as HTMLElement;
+    setText(q('score-head-best'), t.bestStep === null ? 'best' : `best (step ${t.bestStep})`);
+    setText(q('score-head-last'), t.last === 'final' ? (t.bestIsFinal ? 'final (= best)' : 'final') : 'now');
+    for (const split of ['val', 'test'] as const) {
+      for (const c of ['start', 'best', 'last'] as const) setText(q(`score-${split}-${c}`), formatScore(t[split][c]));
+    }
   }
 
   private renderNotice(view: RunView, meta: RunMeta | null): void {
@@ -252,7 +263,12 @@ export class RunHeader {
       kind = this.transientNotice.kind;
     } else if (view.done) {
       const base = STOPPED_BY[view.done.stoppedBy] ?? view.done.stoppedBy;
-      text = `${base} after ${formatInt(view.done.steps)} steps. Best: step ${view.done.bestStep}, val ${formatScore(view.done.scores.best.val)}. ${view.done.message}`;
+      const t = resultTable(view);
+      const file =
+        t.bestIsFinal === false
+          ? ` The file has the final prompt; Apply best puts step ${view.done.bestStep}'s prompt in it (one undo).`
+          : '';
+      text = `${base} after ${plural(view.done.steps, 'step')}. Best: step ${view.done.bestStep}, val ${formatScore(view.done.scores.best.val)}. ${view.done.message}${file}`;
       kind = view.done.stoppedBy === 'error' ? 'error' : 'info';
     } else if (meta?.status === 'waiting-review') {
       text = 'A candidate is waiting for your review: accept or reject it in the editor or in its step card below.';

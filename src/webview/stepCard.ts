@@ -7,6 +7,7 @@ import {
   type EditView,
   type StepView,
 } from '../shared/runView';
+import { decisionLabel, tsaExplanation } from '../shared/decisionText';
 import { button, clear, el, icon, setText } from './dom';
 import { formatCount, formatInt, formatScore, formatUsd, plural } from './format';
 import { fillTextBlock, textBlock } from './textBlock';
@@ -91,9 +92,12 @@ export class StepCard {
     if (val) badge(`val ${formatScore(val.score)}`, 'badge-muted');
     if (s.streamingPart) badge('writing…', 'badge-live', 'badge-streaming');
     if (s.awaitingReview) badge('review', 'badge-warn', 'badge-review');
-    else if (s.review) badge(s.review.accepted ? '● accepted' : '○ rejected', s.review.accepted ? 'badge-ok' : 'badge-bad', 'badge-decision');
-    else if (s.tsa) badge(s.tsa.accepted ? '● accepted' : '○ rejected', s.tsa.accepted ? 'badge-ok' : 'badge-bad', 'badge-decision');
-    else if (s.skipped !== null) badge('skipped', 'badge-muted');
+    else if (decisionLabel(s)) {
+      // Labelled as it happened: who decided, and whether the text was edited first.
+      const label = decisionLabel(s)!;
+      const ok = !label.endsWith('rejected');
+      badge(`${ok ? '●' : '○'} ${label}`, ok ? 'badge-ok' : 'badge-bad', 'badge-decision');
+    } else if (s.skipped !== null) badge('skipped', 'badge-muted');
     if (s.usage.costUsd > 0) badge(formatUsd(s.usage.costUsd), 'badge-muted');
   }
 
@@ -162,7 +166,7 @@ export class StepCard {
       case 'candidate':
         return this.candidateSection(s);
       case 'tsa':
-        return section('Simulated annealing', 'tsa', el('div', { class: `tsa-line ${s.tsa!.accepted ? 'ok' : 'bad'}`, testid: 'tsa-line', text: tsaLine(s.tsa!) }));
+        return this.tsaSection(s);
       case 'decision':
         return this.decisionSection(s);
       case 'evals':
@@ -285,6 +289,27 @@ export class StepCard {
     return li;
   }
 
+  /** TSA's numbers, then what they mean, and whether TSA's verdict was the decision or advice. */
+  private tsaSection(s: StepView): HTMLElement {
+    const tsa = s.tsa!;
+    const by = s.review?.by;
+    const role =
+      by === 'user'
+        ? 'Advice only: you decided this candidate.'
+        : by === 'auto'
+          ? 'Advice only: auto mode accepts every candidate.'
+          : s.awaitingReview
+            ? 'Advice: the run waits for your decision.'
+            : '';
+    return section(
+      'Simulated annealing',
+      'tsa',
+      el('div', { class: `tsa-line ${tsa.accepted ? 'ok' : 'bad'}`, testid: 'tsa-line', text: tsaLine(tsa) }),
+      el('p', { class: 'tsa-why', testid: 'tsa-why', text: tsaExplanation(tsa) }),
+      role ? el('p', { class: 'tsa-role muted', testid: 'tsa-role', text: role }) : null,
+    );
+  }
+
   private decisionSection(s: StepView): HTMLElement {
     const line = decisionLine(s) ?? '';
     const node = section('Decision', 'decision', el('div', { class: 'decision-line', testid: 'decision-line', text: line }));
@@ -335,7 +360,7 @@ function sectionKey(name: SectionName, s: StepView): string {
       if (s.skipped !== null) return 'skipped';
       return s.stream.update.length > 0 ? `upd|${s.stream.update.length}` : '';
     case 'tsa':
-      return s.tsa ? 'tsa' : '';
+      return s.tsa ? `tsa|${s.review?.by}|${s.awaitingReview}` : '';
     case 'decision':
       return s.review || s.awaitingReview || s.skipped !== null ? `${s.review?.by}|${s.review?.accepted}|${s.awaitingReview}|${s.tsa !== null}` : '';
     case 'evals':

@@ -11,6 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { marked } from 'marked';
 import * as vscode from 'vscode';
 import { mergeConfigOrThrow } from '../../src/core/config/mergeConfig';
 import { diffSentences } from '../../src/core/prompt/sentenceDiff';
@@ -78,6 +79,24 @@ const tsaAdvice = (accepted: boolean, probability = 0.82): TsaAdvice => ({
 
 function candidateFor(runId: string, step: number, before: string, after: string, tsa: TsaAdvice | null = tsaAdvice(true)): CandidateForReview {
   return { runId, step, before, after, edits: diffSentences(before, after), gradient: GRADIENT, tsa };
+}
+
+/** A hover as VS Code renders it (marked, GFM), for asserting on what the user sees. */
+function hoverHtml(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents.map((m) => (typeof m === 'string' ? m : m.value)))
+    .map((md) => marked.parse(md, { gfm: true, async: false }) as string)
+    .join('\n');
+}
+
+function hoverVisibleText(hovers: vscode.Hover[]): string {
+  return hoverHtml(hovers)
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 describe('candidate review in the editor (real extension host)', function () {
@@ -172,18 +191,44 @@ describe('candidate review in the editor (real extension host)', function () {
     const doc = t.editor.document;
     const onUnits = doc.positionAt(doc.getText().indexOf('Answer with a number.') + 3);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', t.uri, onUnits);
-    const text = hovers.flatMap((h) => h.contents.map((m) => (typeof m === 'string' ? m : m.value))).join('\n');
+    const text = hoverVisibleText(hovers);
     assert.match(text, /step 1/);
     assert.match(text, /bare number without units/, 'the gradient sentence about units is shown');
     assert.match(text, /TLR cut 3 edits to 2/);
-    assert.match(text, /TSA\*\* would accept \(Δ −0\.02 · T 16 · p 0\.820 · draw 0\.41\)/);
-    assert.match(text, /Replaces ~~Show work\.~~ ~~Answer with a number\.~~ with Show all your work\. Answer with a number and its units\./);
+    assert.match(text, /TSA would accept \(Δ −0\.02 · T 16 · p 0\.820 · draw 0\.41\)/);
+    assert.match(text, /Replaces Show work\. Answer with a number\. with Show all your work\. Answer with a number and its units\./);
+    assert.match(hoverHtml(hovers), /<del>Show work\.<\/del> <del>Answer with a number\.<\/del>/, 'the old sentences are struck');
     assert.equal(center.pending(t.runId)?.step, 1);
     assert.deepEqual(t.session.statuses, ['waiting-review'], 'the run shows as waiting in manual mode');
 
     await vscode.commands.executeCommand(cmd('rejectCandidate'), { runId: t.runId });
     assert.deepEqual(await decision, { accepted: false, by: 'user' });
     await until('decorations cleared', () => !center.renderedFor(t.uri));
+  });
+
+  it('keeps model text in the hover inert: no HTML, no live links, bidi and zero-width characters visible', async () => {
+    const t = await setUp('manual');
+    const hostile =
+      'Open <script>alert(1)</script> <img src=x onerror=alert(2)> [docs](command:workbench.action.terminal.new) https://evil.example/x or www.evil.example, file report\u202Egnp.exe, pay\u200Bpal.';
+    const decision = t.review(candidateFor(t.runId, 1, BODY, `You are a careful math tutor. ${hostile} Answer with a number.`));
+    await until('decorations', () => center.renderedFor(t.uri));
+    const doc = t.editor.document;
+    const onShowWork = doc.positionAt(doc.getText().indexOf('Show work.') + 2);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', t.uri, onShowWork);
+    const ours = hovers.flatMap((h) => h.contents).filter((m): m is vscode.MarkdownString => typeof m !== 'string' && /DLPO candidate/.test(m.value));
+    assert.equal(ours.length, 1, 'one DLPO hover');
+    const md = ours[0];
+    assert.ok(!md.isTrusted, 'no command links');
+    assert.ok(!md.supportHtml, 'no HTML');
+    const html = hoverHtml(hovers);
+    assert.doesNotMatch(html, /<(a|img|script)\b/, `no link, image or script element: ${html}`);
+    assert.doesNotMatch(html, /[\u202E\u200B]/, 'no raw override or zero-width space');
+    const text = hoverVisibleText(hovers);
+    assert.ok(text.includes('Open <script>alert(1)</script> <img src=x onerror=alert(2)>'), `the HTML-like text is shown as text: ${text}`);
+    assert.ok(text.includes('[docs](command:workbench.action.terminal.new) https://evil.example/x or www.evil.example'), 'links are literal text');
+    assert.ok(text.includes('report⟨U+202E⟩gnp.exe') && text.includes('pay⟨U+200B⟩pal'), 'hidden characters are shown as markers');
+    await vscode.commands.executeCommand(cmd('rejectCandidate'), { runId: t.runId });
+    assert.deepEqual(await decision, { accepted: false, by: 'user' });
   });
 
   it('Accept applies exactly the candidate to the region, and one undo restores the original bytes', async () => {
@@ -466,6 +511,37 @@ describe('candidate review in the editor (real extension host)', function () {
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
     await until('undo of the restore', () => doc.getText() === `${FRONT_MATTER}${after}\n`);
+  });
+
+  it('Apply best puts a finished run’s best prompt into the file as one undoable edit', async () => {
+    const t = await setUp('manual');
+    const best = 'You are a careful math tutor. Show all your work. Answer with a number and its units.';
+    t.session.push({
+      type: 'run-start', runId: t.runId, time: '2026-11-23T10:00:00.000Z', promptFile: t.file, prompt: BODY, preset: 'best',
+      techniques: ['tsa'], forwardModel: 'offline simulator', backwardModel: 'offline simulator', simulator: true, seed: 1,
+      totalSteps: 3, sizes: { train: 4, val: 2, test: 2 }, budget: {},
+    });
+    // The file ends with the final prompt (the start text here), which is not the best one.
+    t.session.push({
+      type: 'done', stoppedBy: 'completed', message: 'Completed 3 steps.', steps: 3, bestStep: 2, bestPrompt: best, finalPrompt: BODY,
+      scores: { start: { val: 0.5, test: 0.5 }, best: { val: 0.9, test: 0.7 }, final: { val: 0.5, test: 0.5 } },
+      usage: { calls: 10, cachedCalls: 0, promptTokens: 10, completionTokens: 10, costUsd: 0 },
+    });
+    const doc = t.editor.document;
+    let edits = 0;
+    const counting = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === t.uri.toString() && e.contentChanges.length > 0) edits++;
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand(cmd('applyBestPrompt'), { runId: t.runId }), true);
+    } finally {
+      counting.dispose();
+    }
+    assert.equal(edits, 1, 'one edit');
+    assert.equal(doc.getText(), FILE_TEXT.replace(BODY, best), 'the region holds the best prompt; front matter untouched');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await until('undo of Apply best', () => doc.getText() === FILE_TEXT);
   });
 });
 

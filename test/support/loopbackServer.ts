@@ -99,7 +99,21 @@ export interface RawReply {
   delayMs?: number;
 }
 
-export type Reply = TextReply | ErrorReply | HangReply | MalformedReply | RawReply;
+export interface EndlessReply {
+  /**
+   * Sends text without end, ignoring max_tokens, until the client goes away: as SSE
+   * deltas for a stream, else as a JSON body whose `content` string never closes. Each
+   * request records the tokens it really wrote (`completionTokensSent`), so a test can
+   * check what a client let through against the server's own count.
+   */
+  type: 'endless';
+  /** Words per write; default 3. */
+  wordsPerWrite?: number;
+  /** Milliseconds between writes (a model generating at a finite speed); default 1. */
+  gapMs?: number;
+}
+
+export type Reply = TextReply | ErrorReply | HangReply | MalformedReply | RawReply | EndlessReply;
 
 /** Shorthands for script entries. */
 export const reply = {
@@ -108,6 +122,7 @@ export const reply = {
   hang: (more: Omit<HangReply, 'type'> = {}): HangReply => ({ type: 'hang', ...more }),
   malformed: (body?: string): MalformedReply => ({ type: 'malformed', body }),
   raw: (status: number, body: string, headers?: Record<string, string>): RawReply => ({ type: 'raw', status, body, headers }),
+  endless: (more: Omit<EndlessReply, 'type'> = {}): EndlessReply => ({ type: 'endless', ...more }),
 };
 
 // ---------------------------------------------------------------------------- requests
@@ -142,6 +157,10 @@ export interface RecordedRequest {
   clientDisconnected: boolean;
   /** Requests in flight when this one arrived, itself included. */
   inFlightOnArrival: number;
+  /** Chat requests: the prompt's tokens as this server counts them (`loopbackTokenCount`). */
+  promptTokens?: number;
+  /** Completion tokens this server wrote for the request, as it counts them (text replies and endless ones). */
+  completionTokensSent?: number;
 }
 
 export interface ChatRequestView {
@@ -154,6 +173,8 @@ export interface ChatRequestView {
   lastUser: string;
   temperature?: number;
   seed?: number;
+  /** `max_tokens`, else `max_completion_tokens`; undefined when the request set neither. */
+  maxTokens?: number;
 }
 
 export type ScriptFn = (req: RecordedRequest & { chat: ChatRequestView }) => Reply | Promise<Reply>;
@@ -291,6 +312,7 @@ export async function startLoopbackServer(options: LoopbackOptions = {}): Promis
     const chat = chatView(body, record.deployment);
     if (!chat) return sendJson(res, 400, { error: { message: 'body is not a chat completion request', type: 'invalid_request_error' } });
     record.chat = chat;
+    record.promptTokens = chat.messages.reduce((n, m) => n + loopbackTokenCount(m.content), 0);
 
     let r: Reply;
     const withChat = record as RecordedRequest & { chat: ChatRequestView };
@@ -299,10 +321,10 @@ export async function startLoopbackServer(options: LoopbackOptions = {}): Promis
     else if (options.fallback) r = await options.fallback(withChat);
     else r = { type: 'error', status: 500, message: 'loopback script exhausted' };
 
-    await serve(r, chat, res, () => finished);
+    await serve(r, chat, res, () => finished, record);
   }
 
-  async function serve(r: Reply, chat: ChatRequestView, res: http.ServerResponse, gone: () => boolean): Promise<void> {
+  async function serve(r: Reply, chat: ChatRequestView, res: http.ServerResponse, gone: () => boolean, record: RecordedRequest): Promise<void> {
     if ('delayMs' in r && r.delayMs) await later(r.delayMs);
     if (gone() || closed) return;
     switch (r.type) {
@@ -332,8 +354,39 @@ export async function startLoopbackServer(options: LoopbackOptions = {}): Promis
         res.end(r.body);
         return;
       case 'text':
+        record.completionTokensSent = loopbackTokenCount(r.text) + loopbackTokenCount(r.reasoning ?? '');
         if (chat.stream) return streamText(r, chat, res, gone);
         return sendJson(res, 200, completionBody(r, chat));
+      case 'endless':
+        return sendEndless(r, chat, res, gone, record);
+    }
+  }
+
+  async function sendEndless(r: EndlessReply, chat: ChatRequestView, res: http.ServerResponse, gone: () => boolean, record: RecordedRequest): Promise<void> {
+    const words = ['lorem', 'ipsum', 'dolor', 'sit', 'amet', 'consectetur', 'adipiscing', 'elit'];
+    const base = { id: `chatcmpl-endless${record.index}`, object: 'chat.completion.chunk', created: 0, model: chat.model };
+    record.completionTokensSent = 0;
+    res.writeHead(200, { 'content-type': chat.stream ? 'text/event-stream' : 'application/json' });
+    if (chat.stream) res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`);
+    else res.write(`{"id":"chatcmpl-endless","object":"chat.completion","created":0,"model":${JSON.stringify(chat.model)},"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"`);
+    const perWrite = r.wordsPerWrite ?? 3;
+    let w = 0;
+    while (!gone() && !closed && !res.destroyed) {
+      let piece = '';
+      for (let i = 0; i < perWrite; i++) piece += `${words[w++ % words.length]} `;
+      record.completionTokensSent += loopbackTokenCount(piece);
+      const data = chat.stream ? `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n` : piece;
+      // Honour backpressure: a model does not generate faster than its client reads.
+      if (!res.write(data)) await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+      await later(r.gapMs ?? 1);
     }
   }
 
@@ -505,6 +558,7 @@ function chatView(body: unknown, deployment?: string): (ChatRequestView & { stre
     lastUser: users.length > 0 ? users[users.length - 1].content : '',
     temperature: typeof b.temperature === 'number' ? b.temperature : undefined,
     seed: typeof b.seed === 'number' ? b.seed : undefined,
+    maxTokens: typeof b.max_tokens === 'number' ? b.max_tokens : typeof b.max_completion_tokens === 'number' ? b.max_completion_tokens : undefined,
   };
 }
 

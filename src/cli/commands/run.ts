@@ -11,6 +11,7 @@ import { buildReport } from '../../core/run/report';
 import { readJournal } from '../../core/run/journal';
 import { RunSetupError, startRun } from '../../core/run/runner';
 import { runPaths } from '../../core/run/runDir';
+import { applyResumeModels, type EndpointChange, type ResumeModels } from '../../core/run/resumeModels';
 import { jsonSummary, summaryLines } from '../../core/run/summary';
 import { numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../command';
@@ -84,7 +85,9 @@ Method:
 
 Runs:
   --config FILE            a dlpo.config.json|yaml (default: the one in the current folder, if any)
-  --resume RUN_DIR         continue a stopped run from its last complete step; budget flags may be raised
+  --resume RUN_DIR         continue a stopped run from its last complete step; budget flags may be
+                           raised, and --base-url, --model, --backward-model, --provider,
+                           --api-key-env, --simulator may point it at a moved endpoint
 
 ${MODEL_OPTIONS_USAGE}
 
@@ -203,9 +206,9 @@ function mergeOrThrow(layers: ConfigLayer[]): RunConfig {
 /** Flags that change the trajectory cannot be combined with --resume: the run continues as configured. */
 const TRAJECTORY_FLAGS = Object.keys(RUN_OPTION_SPECS).filter((k) => !['resume', 'config', 'help'].includes(k));
 
-function resumeConfig(dir: string, values: Values, modelConfig: Record<string, unknown>): RunConfig {
+function resumeConfig(dir: string, values: Values, modelConfig: Record<string, unknown>): { config: RunConfig; models: ResumeModels } {
   const given = TRAJECTORY_FLAGS.filter((f) => values[f] !== undefined);
-  if (given.length) throw new UsageError(`--resume continues the run as it was configured; drop ${given.map((f) => `--${f}`).join(', ')}. Only budget, cache and concurrency options may change.`);
+  if (given.length) throw new UsageError(`--resume continues the run as it was configured; drop ${given.map((f) => `--${f}`).join(', ')}. Only budget, cache and concurrency options may change, and where the models are reached (--base-url, --model, --backward-model, --provider, --api-key-env, --simulator).`);
   const paths = runPaths(path.resolve(dir), 'x.txt');
   let saved: unknown;
   try {
@@ -215,12 +218,26 @@ function resumeConfig(dir: string, values: Values, modelConfig: Record<string, u
   }
   const parsed = RunConfigSchema.safeParse(saved);
   if (!parsed.success) throw new UsageError(`${paths.config} is not a valid run configuration.`);
-  // Budget and plumbing may change on resume; the models may not (the runner refuses a different trajectory).
-  const { forward: _f, backward: _b, ...plumbing } = modelConfig;
-  return mergeOrThrow([
+  // Budget and plumbing may change on resume, and so may where the models are reached
+  // (--base-url, --model, --provider, --api-key-env, --simulator): the runner applies the
+  // same change (resumeModels.ts), journals it and warns about a different model.
+  const { forward, backward, ...plumbing } = modelConfig as { forward?: EndpointChange; backward?: EndpointChange };
+  const merged = mergeOrThrow([
     { source: 'config.json', values: parsed.data as unknown as Record<string, unknown> },
     { source: 'flags', values: plumbing },
   ]);
+  // `--model` alone means OpenAI for a new run; on resume it keeps the run's provider.
+  const providerGiven = ['provider', 'simulator', 'base-url', 'azure-endpoint'].some((f) => values[f] !== undefined);
+  const keepProvider = (c: EndpointChange | undefined) => {
+    if (!c || providerGiven) return c;
+    const { provider: _p, ...rest } = c;
+    return rest;
+  };
+  const models = { forward: keepProvider(forward), backward: keepProvider(backward) };
+  const applied = applyResumeModels(merged, models);
+  checkModelSpec(applied.forward, 'forward');
+  checkModelSpec(applied.backward, 'backward');
+  return { config: { ...merged, forward: applied.forward, backward: applied.backward }, models };
 }
 
 /**
@@ -258,9 +275,12 @@ export const runCommand: CliCommand = {
       json = model.json;
       const resumeDir = stringOption(values.resume);
       let config: RunConfig;
+      let resumeModels: ResumeModels | undefined;
       if (resumeDir) {
         if (positionals.length) throw new UsageError('--resume takes the run folder; drop the prompt file argument.');
-        config = resumeConfig(resumeDir, values, model.config as Record<string, unknown>);
+        const resumed = resumeConfig(resumeDir, values, model.config as Record<string, unknown>);
+        config = resumed.config;
+        resumeModels = resumed.models;
       } else {
         if (positionals.length === 0) throw new UsageError('Missing the prompt file: dlpo run <prompt-file> --data <dataset>. Run `dlpo run --help` for the options.');
         if (positionals.length > 1) throw new UsageError(`One prompt file per run; got ${positionals.length} (${positionals.join(', ')}).`);
@@ -295,6 +315,7 @@ export const runCommand: CliCommand = {
         runsDir,
         resumeDir: resumeDir ? path.resolve(io.cwd, resumeDir) : undefined,
         writer: resumeDir ? 'dlpo run --resume' : 'dlpo run',
+        resumeModels,
         apiKeys,
         cwd: io.cwd,
         signal: io.signal,

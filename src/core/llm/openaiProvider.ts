@@ -34,7 +34,7 @@ export const MAX_REPLY_CHARS = 2_000_000;
 /** Characters a token of the completion limit allows before a reply is cut off (see tokens.ts). */
 const CHARS_PER_LIMIT_TOKEN = 4;
 /** Room in a completion's JSON body for what surrounds the answer (ids, usage, logprobs: null). */
-const BODY_OVERHEAD_BYTES = 4096;
+const BODY_OVERHEAD_BYTES = 1024;
 
 /**
  * The one HTTP provider: OpenAI, Azure OpenAI and any OpenAI-compatible server, all via

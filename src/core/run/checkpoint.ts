@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { RunConfig } from '../config/runConfig';
+import { ENDPOINT_FIELDS } from './resumeModels';
 
 /**
  * `checkpoint.json`: everything needed to continue a run exactly after its last complete
@@ -99,11 +100,23 @@ export function readCheckpoint<S>(file: string, stateSchema: z.ZodType<S>): Chec
 }
 
 /**
- * Hash of what decides the run's trajectory: data, metric, models, method, techniques,
+ * Hash of what decides the run's trajectory: data, metric, sampling, method, techniques,
  * batch, epochs, steps and seed. Budgets, cache, concurrency and timeouts are left out on
- * purpose, so a run stopped by a cap can be resumed with a higher one.
+ * purpose, so a run stopped by a cap can be resumed with a higher one; so is where the
+ * models are reached (provider, model, URL, key variable: resumeModels.ts), so a run can
+ * continue after its server moved.
  */
 export function configHash(config: RunConfig): string {
+  const withoutEndpoint = (spec: RunConfig['forward']) => {
+    const rest: Record<string, unknown> = { ...spec };
+    for (const field of ENDPOINT_FIELDS) delete rest[field];
+    return rest;
+  };
+  return legacyConfigHash({ ...config, forward: withoutEndpoint(config.forward), backward: withoutEndpoint(config.backward) } as RunConfig);
+}
+
+/** The hash of checkpoints written before endpoints could change on resume (models included); still accepted. */
+export function legacyConfigHash(config: RunConfig): string {
   const { budget: _b, cache: _c, maxConcurrency: _m, requestTimeoutSec: _t, ...shaping } = config;
   return createHash('sha256').update(canonicalJson(shaping)).digest('hex').slice(0, 16);
 }

@@ -58,6 +58,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
       maxTimeSec: z.number().optional(),
     }),
     resumedFromStep: z.number().int().optional(),
+    /** A resume that changed where the models are reached: one line per field (`forward.baseUrl: a → b`). */
+    changed: z.array(z.string()).optional(),
   }),
   z.object({ type: z.literal('step-start'), step: Step, epoch: z.number().int().min(0), batch: z.array(z.string()), lr: z.number().int().nullable() }),
   z.object({

@@ -3,6 +3,7 @@ import type { BudgetTracker } from '../llm/budget';
 import type { ChatModel } from '../llm/chatModel';
 import type { SentenceEdit } from '../prompt/sentenceTypes';
 import type { RunEvent, RunEventOf } from './events';
+import type { ResumeModels } from './resumeModels';
 
 /** TSA's verdict on a candidate, computed by the trainer and shown as advice in manual review. */
 export interface TsaAdvice {
@@ -57,6 +58,12 @@ export interface StartRunOptions {
   runsDir: string;
   /** Continue the run in this folder from its last complete step. */
   resumeDir?: string;
+  /**
+   * With `resumeDir`: where the models are reached from now on (provider, model, base URL,
+   * key variable; resumeModels.ts). Absent fields keep the run's values; the change is
+   * journaled, and a different model is warned about.
+   */
+  resumeModels?: ResumeModels;
   /** Models supplied by the shell (e.g. VS Code LM API); otherwise built from the config. */
   models?: { forward?: ChatModel; backward?: ChatModel };
   /** API keys resolved by the shell (SecretStorage, env). Never written anywhere. */

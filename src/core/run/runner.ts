@@ -17,10 +17,11 @@ import type { TemplateEngine } from '../prompt/template/templateEngine';
 import { promptTemplateOf } from '../prompt/template/promptTemplate';
 import { answerKeyFromExamples } from '../simulator/answerKey';
 import { isSimulatorModel, type SimulatorModel } from '../simulator/simulatorModel';
-import { CHECKPOINT_VERSION, CheckpointError, configHash, readCheckpoint, writeCheckpoint, writeFileAtomic, type CheckpointFile } from './checkpoint';
+import { CHECKPOINT_VERSION, CheckpointError, configHash, legacyConfigHash, readCheckpoint, writeCheckpoint, writeFileAtomic, type CheckpointFile } from './checkpoint';
 import type { RunEvent, RunEventOf, UsageTotals } from './events';
 import { InFlightTracker } from './inFlight';
 import { JournalWriter, readJournal } from './journal';
+import { applyResumeModels, type AppliedResumeModels } from './resumeModels';
 import { acquireRunLock, RunLockedError, type RunLock } from './runLock';
 import { loadPromptFile, type LoadedPrompt } from './promptFile';
 import { taskForPrompt } from '../data/taskForPrompt';
@@ -124,7 +125,7 @@ function prepareResume(paths: RunPaths, config: RunConfig): ResumePoint {
     throw e;
   }
   if (checkpoint.finished) throw new RunSetupError(`The run in ${paths.dir} has already finished; there is nothing to resume. Start a new run instead.`);
-  if (checkpoint.configHash !== configHash(config)) {
+  if (checkpoint.configHash !== configHash(config) && checkpoint.configHash !== legacyConfigHash(config)) {
     throw new RunSetupError(`${paths.config} no longer matches the checkpoint (the configuration was edited); the run cannot be resumed exactly.`);
   }
   const journal = readJournal(paths.events);
@@ -168,15 +169,20 @@ async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => 
   let paths: RunPaths;
   let config: RunConfig;
   let resume: ResumePoint | undefined;
+  let endpoints: AppliedResumeModels | undefined;
   if (options.resumeDir) {
     const dir = path.resolve(cwd, options.resumeDir);
     const saved = readSavedConfig(runPaths(dir, 'x.txt'));
     paths = runPaths(dir, saved.promptFile);
     // Before the checkpoint is read: another writer would still be changing it.
     lockFolder(dir);
-    // What shapes the trajectory comes from the run; budgets and plumbing may change (raise a cap and resume).
+    // What shapes the trajectory comes from the run; budgets and plumbing may change (raise
+    // a cap and resume), and so may where the models are reached (resumeModels.ts).
+    endpoints = applyResumeModels(saved, options.resumeModels);
     config = {
       ...saved,
+      forward: endpoints.forward,
+      backward: endpoints.backward,
       budget: options.config.budget,
       cache: options.config.cache,
       maxConcurrency: options.config.maxConcurrency,
@@ -296,8 +302,10 @@ async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => 
     sizes: { train: task.train.length, val: task.val.length, test: task.test.length },
     budget: { ...config.budget },
     ...(resume ? { resumedFromStep: resume.checkpoint.step } : {}),
+    ...(endpoints?.changes.length ? { changed: endpoints.changes } : {}),
   };
   emit(startEvent);
+  for (const w of endpoints?.modelWarnings ?? []) emit({ type: 'error', kind: 'resume', message: w, fatal: false });
 
   // --- train
   let done: RunEventOf<'done'> | undefined;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { restorePromptVersion } from '../review/restoreVersion';
+import { applyBestPrompt, restorePromptVersion } from '../review/restoreVersion';
 import { REVIEW_MODES, reviewCenterFor, type ReviewCenter, type ReviewMode } from '../review/reviewCenter';
 import type { PendingReview } from '../review/pendingReview';
 import type { ReviewHost } from '../review/reviewHost';
@@ -27,6 +27,7 @@ export function registerReviewCommands(ctx: ReviewHost): ReviewCenter {
   ctx.registerCommand('showPendingCandidate', withPending((p) => center.reveal(p)));
   ctx.registerCommand('setReviewMode', (arg?: { runId?: string; mode?: string }) => setReviewMode(center, arg));
   ctx.registerCommand('restorePromptVersion', (arg?: unknown) => restorePromptVersion(center, ctx, arg));
+  ctx.registerCommand('applyBestPrompt', (arg?: unknown) => applyBestPrompt(center, ctx, arg));
   return center;
 }
 

@@ -302,6 +302,12 @@ export function outcomeActions(services: Services): { run(action: OutcomeAction,
         case 'openBest':
           if (runId) await openPromptOf(services, { runId }, 'best');
           return;
+        case 'applyBest':
+          if (runId) await vscode.commands.executeCommand('dlpo.applyBestPrompt', { runId });
+          return;
+        case 'keepFinal':
+          // The file already holds the final prompt: nothing to do.
+          return;
         case 'raiseCap':
           if (runId) await raiseCapAndResume(services, runId, documentUri);
           return;

@@ -105,3 +105,19 @@ export async function restoreVersionText(where: RunRegion, uri: vscode.Uri, prom
   if (!result.ok) void vscode.window.showErrorMessage(`DLPO could not restore the version: ${result.reason}.`);
   return result.ok;
 }
+
+/**
+ * "Apply best": a finished run's best prompt goes into the region as one undoable edit
+ * (the file ends a run with the last accepted prompt, which need not be the best one).
+ */
+export async function applyBestPrompt(center: ReviewCenter, host: ReviewHost, arg: unknown): Promise<boolean> {
+  const runId = arg && typeof arg === 'object' && 'runId' in arg ? String((arg as { runId: unknown }).runId) : undefined;
+  const all = [...(host.runs?.list() ?? []), ...center.sessions()];
+  const session = runId ? all.find((s) => s.runId === runId) : all.find((s) => s.documentUri.toString() === vscode.window.activeTextEditor?.document.uri.toString());
+  const done = session ? [...session.events].reverse().find((e) => e.type === 'done') : undefined;
+  if (!session || done?.type !== 'done') {
+    void vscode.window.showInformationMessage('DLPO has no finished run to take the best prompt from.');
+    return false;
+  }
+  return restoreVersionText(center.regionFor(session), session.documentUri, done.bestPrompt);
+}

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { relatedGradientSentences } from '../../core/review/gradientRelevance';
+import { hoverText as quote } from '../../core/review/hoverText';
 import type { InlineDiffPlan } from '../../core/review/inlineDiffPlan';
 import { tsaAdviceLabel, tsaNumbers } from '../../core/review/reviewLabels';
 import { revertedAround, stepTechniqueNotes } from '../../core/review/techniqueNotes';
@@ -15,11 +16,6 @@ export function editAt(plan: InlineDiffPlan, offset: number): SentenceEdit[] {
   return [...new Set(edits)];
 }
 
-/** Escapes what markdown would act on mid-line; prompts are full of `*`, `_` and `{{vars}}`. */
-function quote(text: string): string {
-  return text.replace(/[\\`*_[\]|~<>]/g, (c) => `\\${c}`);
-}
-
 /**
  * The hover on a changed sentence: what changes, the part of the gradient that talks
  * about the same things (by shared words, a pointer rather than proof), what the step's
@@ -27,13 +23,16 @@ function quote(text: string): string {
  */
 export function reviewHover(p: PendingReview, edits: readonly SentenceEdit[]): vscode.MarkdownString | undefined {
   if (edits.length === 0) return undefined;
-  const md = new vscode.MarkdownString(undefined, true);
+  // Inert by construction: no command links, no HTML, no theme-icon syntax; model text goes through `quote`.
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = false;
+  md.supportHtml = false;
   md.appendMarkdown(`**DLPO candidate · step ${p.step}**${p.isOriginal ? '' : ' (rebased on your edits)'}\n\n`);
   // Described as one hunk: inside a hunk the pairing of old and new sentences is positional, not meaningful.
   const olds = edits.flatMap((e) => (e.op === 'modify' ? [e.before] : e.op === 'delete' ? [e.text] : []));
   const news = edits.flatMap((e) => (e.op === 'modify' ? [e.after] : e.op === 'add' ? [e.text] : []));
   const struck = olds.map((t) => `~~${quote(t)}~~`).join(' ');
-  const added = news.map(quote).join(' ');
+  const added = news.map((t) => quote(t)).join(' ');
   if (olds.length === 0) md.appendMarkdown(`Adds ${added}\n\n`);
   else if (news.length === 0) md.appendMarkdown(`Removes ${struck}\n\n`);
   else if (olds.length === 1 && news.length === 1) md.appendMarkdown(`Rewrites ${struck} → ${added}\n\n`);
@@ -41,7 +40,7 @@ export function reviewHover(p: PendingReview, edits: readonly SentenceEdit[]): v
   const changedText = edits.map((e) => (e.op === 'modify' ? `${e.before} ${e.after}` : e.text)).join(' ');
   const related = relatedGradientSentences(changedText, p.candidate.gradient, 2);
   if (related.length > 0) {
-    md.appendMarkdown(`**Gradient behind it** (sentences sharing the most words: ${related[0].shared.slice(0, 4).map(quote).join(', ')})\n\n`);
+    md.appendMarkdown(`**Gradient behind it** (sentences sharing the most words: ${related[0].shared.slice(0, 4).map((w) => quote(w)).join(', ')})\n\n`);
     for (const r of related) md.appendMarkdown(`> ${quote(r.text)}\n>\n`);
     md.appendMarkdown('\n');
   } else if (p.candidate.gradient.trim()) {
@@ -57,6 +56,7 @@ export function reviewHover(p: PendingReview, edits: readonly SentenceEdit[]): v
     if (around.length > 0) md.appendMarkdown('\n');
   }
   const tsa = p.candidate.tsa;
-  md.appendMarkdown(tsa ? `**TSA** would ${tsa.accepted ? 'accept' : 'reject'} (${quote(tsaNumbers(tsa))})` : `**TSA** is off: ${quote(tsaAdviceLabel(tsa))}`);
+  // Code-made numbers and fixed words: nothing in them for Markdown to act on.
+  md.appendMarkdown(tsa ? `**TSA** would ${tsa.accepted ? 'accept' : 'reject'} (${tsaNumbers(tsa)})` : `**TSA** is off: ${tsaAdviceLabel(tsa)}`);
   return md;
 }

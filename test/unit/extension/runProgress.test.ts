@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { RunEvent } from '../../../src/core/run/events';
-import { doneOutcome, startFailureOutcome } from '../../../src/extension/run/outcomeMessage';
+import { doneOutcome, scoreTrail, startFailureOutcome } from '../../../src/extension/run/outcomeMessage';
 import { EMPTY_PROGRESS, foldProgress, progressMessage, statusBarText } from '../../../src/extension/run/runProgress';
 import { logLine } from '../../../src/extension/run/eventLog';
 import { LlmError } from '../../../src/core/llm/errors';
@@ -48,9 +48,28 @@ describe('run progress, status bar and outcome wording', () => {
 
   it('words a cost cap stop with the cap, the step and the best score, and offers the right actions', () => {
     const o = doneOutcome(done('budget-cost'), [start(false, { maxCostUsd: 1 })], 'math.prompt.md');
-    assert.equal(o.text, 'Stopped: cost cap $1.00 reached at step 7. Best so far: val 71%.');
-    assert.deepEqual(o.actions, ['openBest', 'raiseCap']);
-    assert.deepEqual(doneOutcome(done('cancelled'), [start(false)], 'x').actions, ['openBest', 'resume']);
+    assert.equal(o.text, 'Stopped: cost cap $1.00 reached at step 7. Best so far: val 71%. math.prompt.md has the final prompt.');
+    assert.deepEqual(o.actions, ['applyBest', 'openBest', 'raiseCap']);
+    assert.deepEqual(doneOutcome(done('cancelled'), [start(false)], 'x').actions, ['applyBest', 'openBest', 'resume']);
+    const sameCap = { ...done('budget-cost'), finalPrompt: 'b' };
+    assert.deepEqual(doneOutcome(sameCap, [start(false, { maxCostUsd: 1 })], 'math.prompt.md').actions, ['openBest', 'raiseCap']);
+  });
+
+  it('gives start → best → final on val and test, and offers Apply best / Keep final when the file does not end with the best prompt', () => {
+    const d = { ...done('completed'), scores: { start: { val: 0.54, test: 0.643 }, best: { val: 0.92, test: 0.571 }, final: { val: 0.88, test: 0.55 } } };
+    const o = doneOutcome(d, [start(false)], 'math.prompt.md');
+    assert.equal(
+      o.text,
+      'DLPO finished math.prompt.md: start → best (step 4) → final: val 54.0% → 92.0% → 88.0%, test 64.3% → 57.1% → 55.0%. math.prompt.md has the final prompt. Cost $0.99.',
+    );
+    assert.deepEqual(o.actions, ['applyBest', 'keepFinal', 'openPanel']);
+    // Best and final are one prompt: one arrow less, nothing to apply.
+    const same = { ...d, finalPrompt: d.bestPrompt, scores: { ...d.scores, final: d.scores.best } };
+    assert.equal(scoreTrail(same), 'start → best (step 4, also final): val 54.0% → 92.0%, test 64.3% → 57.1%');
+    assert.deepEqual(doneOutcome(same, [start(false)], 'math.prompt.md').actions, ['openPanel']);
+    // No test split: no test figures rather than dashes.
+    const noTest = { ...d, scores: { start: { val: 0.5, test: null }, best: { val: 0.6, test: null }, final: { val: 0.55, test: null } } };
+    assert.equal(scoreTrail(noTest), 'start → best (step 4) → final: val 50.0% → 60.0% → 55.0%');
   });
 
   it('offers Set API Key for an auth failure, before or during the run', () => {

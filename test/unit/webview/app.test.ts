@@ -119,6 +119,54 @@ describe('webview: run panel app', () => {
     assert.equal((q('[data-testid="btn-open-final"]') as HTMLButtonElement).disabled, false);
   });
 
+  it('gives start → best → final on val and test, offers Apply best only when the file does not end with the best, and labels decisions as they happened', async () => {
+    const events = syntheticRunEvents({ steps: 4 });
+    // Step 1: the user edited before accepting; step 2: the user rejected; steps 3–4: TSA decided.
+    const reviews = events.filter((e): e is RunEvent & { type: 'review' } => e.type === 'review');
+    reviews[0].by = 'user';
+    reviews[0].accepted = true;
+    reviews[0].prompt = 'You are a careful math tutor. My own wording.';
+    reviews[1].by = 'user';
+    reviews[1].accepted = false;
+    const done = events[events.length - 1] as RunEvent & { type: 'done' };
+    done.bestStep = 2;
+    done.bestPrompt = 'The best prompt.';
+    done.finalPrompt = 'The final prompt.';
+    done.scores = { start: { val: 0.5, test: 0.643 }, best: { val: 0.92, test: 0.571 }, final: { val: 0.88, test: 0.55 } };
+    await boot(events, events.length, 'done');
+    const cell = (id: string) => q(`[data-testid="score-${id}"]`)!.textContent;
+    assert.deepEqual(['val-start', 'val-best', 'val-last', 'test-start', 'test-best', 'test-last'].map(cell), ['50%', '92%', '88%', '64.3%', '57.1%', '55%']);
+    assert.equal(q('[data-testid="score-head-best"]')!.textContent, 'best (step 2)');
+    assert.equal(q('[data-testid="score-head-last"]')!.textContent, 'final');
+    assert.equal(q('[data-testid="btn-apply-best"]')!.hidden, false);
+    assert.match(q('[data-testid="run-notice"]')!.textContent!, /after 4 steps\. .*The file has the final prompt; Apply best puts step 2's prompt in it/);
+    assert.match(q('[data-testid="run-facts"]')!.textContent!, /Step4 of 4 done/);
+    (q('[data-testid="btn-apply-best"]') as HTMLButtonElement).click();
+    assert.deepEqual(requests('command').at(-1)!.params, { command: 'applyBest' });
+
+    const badge = (step: number) => q(`[data-step="${step}"] [data-testid="badge-decision"]`)!.textContent;
+    assert.equal(badge(1), '● edited and accepted');
+    assert.equal(badge(2), '○ rejected');
+    const tsaSteps = events.filter((e): e is RunEvent & { type: 'tsa-decision' } => e.type === 'tsa-decision');
+    for (const step of [3, 4]) assert.equal(badge(step), tsaSteps[step - 1].accepted ? '● TSA accepted' : '○ TSA rejected');
+
+    // The TSA numbers come with what they mean, and whether they decided.
+    (q('[data-step="1"] [data-testid="step-toggle"]') as HTMLElement).click();
+    assert.match(q('[data-step="1"] [data-testid="tsa-why"]')!.textContent!, /on the training data \(\d+\.\d% against \d+\.\d% for the last accepted prompt\)/);
+    assert.equal(q('[data-step="1"] [data-testid="tsa-role"]')!.textContent, 'Advice only: you decided this candidate.');
+    assert.equal(q('[data-step="4"] [data-testid="tsa-role"]'), null, 'TSA decided step 4: no advice note');
+
+    // Best and final the same prompt: nothing to apply, and the header says so.
+    app.dispose();
+    root.remove();
+    root = env.document.createElement('div');
+    env.document.body.appendChild(root);
+    api = new FakeVsCodeApi();
+    await boot(syntheticRunEvents({ steps: 2 }), 10_000, 'done');
+    assert.equal(q('[data-testid="btn-apply-best"]')!.hidden, true);
+    assert.equal(q('[data-testid="score-head-last"]')!.textContent, 'final (= best)');
+  });
+
   it('remembers opened and closed cards in the webview state and restores them', async () => {
     const events = syntheticRunEvents({ steps: 3 });
     await boot(events, events.length, 'done');

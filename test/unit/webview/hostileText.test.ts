@@ -20,6 +20,7 @@ const HOSTILE = [
   '<iframe srcdoc="<script>parent.__pwned=4</script>"></iframe>',
   '[click](javascript:alert(5)) **bold** <style>body{display:none}</style>',
   'evil\u202Etxt.exe \u2066isolated\u2069',
+  'pay\u200Bpal.com zero\u200Dwidth \uFEFFbom',
   LONG_LINE,
 ];
 
@@ -83,6 +84,8 @@ describe('webview: hostile model output is rendered as text only', () => {
 
       const text = root.textContent ?? '';
       assert.ok(!/[\u202A-\u202E\u2066-\u2069]/.test(text), 'bidi controls are shown as visible markers, not applied');
+      assert.ok(!/[\u200B-\u200D\uFEFF]/.test(text), 'zero-width characters are shown as visible markers');
+      if (hostile.includes('\u200B')) assert.ok(text.includes('pay⟨U+200B⟩pal.com'), 'the zero-width space is made visible');
       if (hostile.includes('\u202E')) assert.ok(text.includes('⟨U+202E⟩'), 'the override is made visible');
       if (hostile === LONG_LINE) {
         // Stored clipped (20k) and shown as a preview until expanded; the page says so.
