@@ -48,6 +48,8 @@ export interface StreamShape {
   chunkChars?: number;
   /** Replace the Nth data frame (0-based) by broken JSON. */
   malformedFrame?: number;
+  /** Stop sending after this many data frames (the first is the role frame) and hold the connection open: a stream that stalls mid-way. */
+  stallAfterFrames?: number;
 }
 
 export interface TextReply {
@@ -415,6 +417,7 @@ export async function startLoopbackServer(options: LoopbackOptions = {}): Promis
     const gapMs = shape.tokensPerSecond ? 1000 / shape.tokensPerSecond : 0;
     for (let i = 0; i < frames.length; i++) {
       if (gone() || closed) return;
+      if (shape.stallAfterFrames !== undefined && i >= shape.stallAfterFrames) return; // held until the client gives up
       if (shape.pings) res.write(': ping\n\n');
       let json = JSON.stringify(frames[i]);
       if (shape.malformedFrame === i) json = json.slice(0, Math.floor(json.length / 2));

@@ -240,7 +240,10 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
     temperature: config.forward.temperature,
     maxTokens: config.forward.maxTokens,
     signal: io.signal,
+    // A cap stops eval like it stops a run: what was scored is reported (eval has no --resume).
+    partialOnBudget: true,
   });
+  const stopped = evaluation.stoppedBy;
   const totals = models.meter.totals();
   const failures = evaluation.results.filter((r) => r.score < 1);
   const usage = {
@@ -254,10 +257,12 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
   };
   if (model.json) {
     const failureJson = (r: ExampleResult) => ({ id: r.id, input: r.input, gold: r.gold, output: r.output, score: r.score, reason: r.reason, ...(r.extracted !== undefined ? { extracted: r.extracted } : {}) });
-    io.stdout.write(`${JSON.stringify({ accuracy: evaluation.accuracy, n: evaluation.n, correct: evaluation.correct, failures: failures.map(failureJson), usage })}\n`);
+    const partial = stopped ? { stoppedBy: `budget-${stopped.details.cap}`, message: stopped.message, examples: examples.length } : {};
+    io.stdout.write(`${JSON.stringify({ accuracy: evaluation.accuracy, n: evaluation.n, correct: evaluation.correct, failures: failures.map(failureJson), usage, ...partial })}\n`);
   } else {
     const out: string[] = [];
-    out.push(`${simulator ? '[offline simulator] ' : ''}accuracy ${formatScore(evaluation.accuracy)} (${evaluation.correct}/${evaluation.n}) on the ${split} split of ${dataName}, metric ${task.metric.name}`);
+    const scope = stopped ? `on ${evaluation.n} of the ${examples.length} examples of the ${split} split` : `on the ${split} split`;
+    out.push(`${simulator ? '[offline simulator] ' : ''}accuracy ${formatScore(evaluation.accuracy)} (${evaluation.correct}/${evaluation.n}) ${scope} of ${dataName}, metric ${task.metric.name}`);
     const shown = failures.slice(0, 20);
     if (shown.length) out.push(`failures (${failures.length}${failures.length > shown.length ? `, first ${shown.length} shown` : ''}):`);
     for (const f of shown) out.push(`  ${f.id}: ${f.reason}  —  ${oneLine(f.input, 60)}`);
@@ -265,6 +270,18 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
       `usage: ${totals.calls} calls (${totals.cachedCalls} cached), ${totals.promptTokens + totals.completionTokens} tokens (${totals.promptTokens} in, ${totals.completionTokens} out${estimatedNote(simulator, estimatedCalls, totals.calls - totals.cachedCalls)}), $${totals.costUsd.toFixed(4)}${simulator ? ' — offline simulator, no real model' : ''}`,
     );
     io.stdout.write(`${out.join('\n')}\n`);
+  }
+  if (stopped) {
+    const flag = stopped.details.cap === 'calls' ? '--max-calls' : stopped.details.cap === 'tokens' ? '--max-tokens' : stopped.details.cap === 'cost' ? '--max-cost' : '--max-time';
+    io.stderr.write(
+      `dlpo eval: ${stopped.message} ${evaluation.n} of ${examples.length} examples were scored; to score them all, raise ${flag} and run dlpo eval again.\n`,
+    );
+    // No score to judge, or one over part of the split: a gate cannot pass on it.
+    if (evaluation.n === 0 || minAccuracy !== undefined) {
+      if (minAccuracy !== undefined) io.stderr.write(`dlpo eval: --min-accuracy is not checked on a partial evaluation.\n`);
+      return EXIT.failed;
+    }
+    return EXIT.ok;
   }
   if (minAccuracy !== undefined && evaluation.accuracy < minAccuracy) {
     io.stderr.write(`dlpo eval: accuracy ${formatScore(evaluation.accuracy)} is below --min-accuracy ${formatScore(minAccuracy)}.\n`);

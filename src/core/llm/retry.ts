@@ -36,8 +36,14 @@ export const DEFAULT_RETRY: Omit<RetryOptions, 'random'> = {
  * Retries what may succeed later: 408, 409, 429, 5xx, network failures and timeouts,
  * i.e. errors the provider marked `retryable`. Never other 4xx: a bad key or an unknown
  * model does not get better by asking again. A server's Retry-After wins over our own
- * exponential backoff with jitter. A stream is retried only before its first delta,
- * since text already handed on cannot be taken back.
+ * exponential backoff with jitter.
+ *
+ * A stream that fails mid-way (it stalls past the timeout, the connection drops, a frame
+ * is broken) is retried from the start like any other call: the partial answer is
+ * discarded, since only the final `done` response is ever used as the answer. The text
+ * already handed on as deltas (a live preview) cannot be taken back, so the retry's
+ * deltas are matched against it: while the new text repeats what was shown, nothing is
+ * shown twice; only what goes beyond it is passed on.
  */
 export function withRetry(model: ChatModel, options: Partial<RetryOptions> & { seed?: number } = {}): ChatModel {
   const o: RetryOptions = { ...DEFAULT_RETRY, random: options.random ?? seededRandom(options.seed ?? 1), ...stripUndefined(options) };
@@ -78,16 +84,32 @@ export function withRetry(model: ChatModel, options: Partial<RetryOptions> & { s
       }
     },
     async *stream(request: ChatRequest, options?: CallOptions): AsyncGenerator<ChatStreamPart> {
+      // What the consumer has been shown so far, across attempts.
+      let shown = '';
       for (let attempt = 1; ; attempt++) {
-        let yielded = false;
+        let text = '';
+        let repeating = true;
         try {
           for await (const part of model.stream(request, options)) {
-            yielded = true;
+            if (part.type !== 'delta') {
+              yield part;
+              continue;
+            }
+            text += part.text;
+            if (repeating && shown.length >= text.length && shown.startsWith(text)) continue; // already shown
+            if (repeating && text.startsWith(shown)) {
+              const fresh = text.slice(shown.length);
+              shown = text;
+              yield { type: 'delta', text: fresh };
+              continue;
+            }
+            // The retry says something else than the failed attempt: pass it on as it comes.
+            repeating = false;
+            shown += part.text;
             yield part;
           }
           return;
         } catch (e) {
-          if (yielded) throw e;
           await waitBeforeRetry(e, attempt, options?.signal);
         }
       }

@@ -20,6 +20,11 @@ export interface PromptEvaluation {
   /** Examples with score 1. */
   correct: number;
   results: ExampleResult[];
+  /**
+   * Set (with `partialOnBudget`) when a budget cap stopped the evaluation: `n` and the
+   * scores then cover the examples scored before it, in order of the examples given.
+   */
+  stoppedBy?: LlmError;
 }
 
 /**
@@ -27,7 +32,9 @@ export interface PromptEvaluation {
  * `concurrency` in flight, each reply scored by the task's metric. A reply the server
  * cut off (`length`) or filtered (`content_filter`) scores 0 with that reason rather than
  * being read as an answer. Other model errors stop the evaluation (they are the same for
- * every example: a bad key, a missing model, a spent budget).
+ * every example: a bad key, a missing model, a spent budget). A spent budget stops only
+ * the examples not yet started: calls already sent are paid for, so they are let finish
+ * and scored, and with `partialOnBudget` the evaluation of what was scored is returned.
  */
 export async function evaluatePrompt(o: {
   promptText: string;
@@ -41,6 +48,8 @@ export async function evaluatePrompt(o: {
   maxTokens?: number;
   signal?: AbortSignal;
   onResult?: (result: ExampleResult, done: number) => void;
+  /** Return what was scored when a budget cap stops the evaluation, instead of throwing. */
+  partialOnBudget?: boolean;
 }): Promise<PromptEvaluation> {
   const results: ExampleResult[] = new Array(o.examples.length);
   // One failure stops the other workers too, instead of letting them spend calls.
@@ -51,8 +60,9 @@ export async function evaluatePrompt(o: {
   const signal = stop.signal;
   let next = 0;
   let done = 0;
+  let budgetStop: LlmError | undefined;
   const worker = async () => {
-    while (next < o.examples.length) {
+    while (next < o.examples.length && !budgetStop) {
       if (signal.aborted) throw new LlmError('aborted', 'The evaluation was cancelled.');
       const i = next++;
       const example = o.examples[i];
@@ -69,6 +79,9 @@ export async function evaluatePrompt(o: {
       } catch (e) {
         if (e instanceof LlmError && (e.kind === 'content-filter' || e.kind === 'length')) {
           verdict = { score: 0, reason: e.message };
+        } else if (e instanceof LlmError && e.kind === 'budget') {
+          budgetStop ??= e;
+          return;
         } else {
           throw e;
         }
@@ -91,11 +104,14 @@ export async function evaluatePrompt(o: {
   // Report the first real failure, not the cancellations it caused in the other workers.
   const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
   if (failures.length) throw failures.find((e) => !(e instanceof LlmError && e.kind === 'aborted')) ?? failures[0];
-  const sum = results.reduce((s, r) => s + r.score, 0);
+  if (budgetStop && !o.partialOnBudget) throw budgetStop;
+  const scored = budgetStop ? results.filter((r) => r !== undefined) : results;
+  const sum = scored.reduce((s, r) => s + r.score, 0);
   return {
-    accuracy: results.length ? sum / results.length : 0,
-    n: results.length,
-    correct: results.filter((r) => r.score >= 1).length,
-    results,
+    accuracy: scored.length ? sum / scored.length : 0,
+    n: scored.length,
+    correct: scored.filter((r) => r.score >= 1).length,
+    results: scored,
+    ...(budgetStop ? { stoppedBy: budgetStop } : {}),
   };
 }

@@ -62,19 +62,53 @@ describe('llm wrappers (scripted models)', () => {
     assert.deepEqual(waits, [2, 3]);
   });
 
-  it('retry: a stream that already yielded text is not retried', async () => {
+  it('retry: a stream that fails mid-way is retried from the start; text already shown is not shown twice', async () => {
+    let n = 0;
+    const model = scripted([], async function* () {
+      n++;
+      yield { type: 'delta', text: 'half ' };
+      if (n === 1) throw new LlmError('timeout', 'stalled', { retryable: true });
+      yield { type: 'delta', text: 'and the rest' };
+      yield { type: 'done', response: ok('half and the rest') };
+    });
+    const parts: string[] = [];
+    let answer = '';
+    for await (const p of withRetry(model, { sleep: async () => undefined }).stream(req)) {
+      if (p.type === 'delta') parts.push(p.text);
+      else answer = p.response.text;
+    }
+    assert.equal(n, 2);
+    assert.equal(parts.join(''), 'half and the rest');
+    assert.equal(answer, 'half and the rest');
+  });
+
+  it('retry: a retried stream that says something else is passed on; the answer is the retry\'s alone', async () => {
+    let n = 0;
+    const model = scripted([], async function* () {
+      n++;
+      if (n === 1) {
+        yield { type: 'delta', text: 'first try' };
+        throw new LlmError('network', 'reset', { retryable: true });
+      }
+      yield { type: 'delta', text: 'second' };
+      yield { type: 'done', response: ok('second') };
+    });
+    let answer = '';
+    for await (const p of withRetry(model, { sleep: async () => undefined }).stream(req)) if (p.type === 'done') answer = p.response.text;
+    assert.equal(answer, 'second', 'the partial text of the failed attempt is discarded');
+  });
+
+  it('retry: a stream failing mid-way with a non-retryable error is not retried', async () => {
     let n = 0;
     const model = scripted([], async function* () {
       n++;
       yield { type: 'delta', text: 'half' };
-      throw new LlmError('network', 'reset', { retryable: true });
+      throw new LlmError('content-filter', 'filtered', { retryable: false });
     });
-    const parts: string[] = [];
     await assert.rejects(async () => {
-      for await (const p of withRetry(model, { sleep: async () => undefined }).stream(req)) if (p.type === 'delta') parts.push(p.text);
-    });
+      for await (const _ of withRetry(model, { sleep: async () => undefined }).stream(req)) void _;
+    }, /filtered/);
     assert.equal(n, 1);
-    assert.deepEqual(parts, ['half']);
   });
 
   it('limiter: a stream holds its slot until it ends', async () => {
