@@ -18,11 +18,13 @@ import { parsePromptDocument } from '../../core/prompt/parsePromptDocument';
 import { estimatedNote, formatScore } from '../../core/run/report';
 import type { PromptDocument, RegionOption } from '../../core/prompt/promptDocument';
 import { taskForPrompt } from '../../core/data/taskForPrompt';
+import { buildPromptfooConfig, exportTests } from '../../core/promptfoo/exportConfig';
 import { answerKeyFromExamples } from '../../core/simulator/answerKey';
 import { isSimulatorModel, SIMULATOR_LABEL, type SimulatorModel } from '../../core/simulator/simulatorModel';
 import { numberOption, parseCommandArgs, stringOption } from '../args';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../command';
 import { checkFolderOption } from '../folderOption';
+import { contextProblem } from '../../core/run/contextCheck';
 import { explainMissingKey, keylessModels, type KeylessModel } from '../missingKey';
 
 import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, parseModelOptions, resolveApiKey } from '../modelOptions';
@@ -43,6 +45,7 @@ const EVAL_OPTION_SPECS = {
   'test-size': { type: 'string' },
   'no-format-instruction': { type: 'boolean' },
   config: { type: 'string' },
+  'export-promptfoo': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,6 +74,9 @@ ${Object.entries(METRIC_SUMMARIES)
                            a third each up to 50/50 for files, test = the rest)
   --no-format-instruction  do not append the metric's answer-format instruction
   --config FILE            a dlpo.config.json|yaml (default: the one in the current folder)
+  --export-promptfoo FILE  write a promptfooconfig.yaml that sends these examples exactly the
+                           messages eval would send and checks what the metric checks, instead
+                           of scoring (no model calls)
 
 ${MODEL_OPTIONS_USAGE}
 
@@ -166,6 +172,9 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
   const fileParams = applyFileModelParameters(config, fileModelParameters(doc.frontMatter), layers);
   config = fileParams.config;
   if (!model.quiet && fileParams.notes.length) io.stderr.write(`Forward calls: ${fileParams.notes.join('; ')}.\n`);
+  // Before anything else is built: a prompt over the model's context is refused unrendered.
+  const tooLong = contextProblem({ promptText: doc.body, model: config.forward, role: 'forward' });
+  if (tooLong) throw new UsageError(tooLong);
   // The backward model is only called by the judge metric, which a promptfoo file can imply
   // without --metric; a missing key for it is an error only if it is called.
   const optionalKey = (spec: RunConfig['backward']) => {
@@ -202,7 +211,25 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
   let examples = examplesOf(task, split);
   if (limit !== undefined) examples = examples.slice(0, limit);
   if (examples.length === 0) throw new UsageError(`The ${split} split of ${task.id} is empty; choose another --split or larger split sizes.`);
+  const tooLongRequest = contextProblem({ promptText: doc.body, model: config.forward, role: 'forward', task, examples, includeFormatInstruction: values['no-format-instruction'] !== true });
+  if (tooLongRequest) throw new UsageError(tooLongRequest);
 
+  const exportFile = stringOption(values['export-promptfoo']);
+  if (exportFile !== undefined) {
+    const target = path.resolve(io.cwd, exportFile);
+    const built = buildPromptfooConfig({
+      prompt: doc.body,
+      tests: exportTests(task, doc.body, examples, { includeFormatInstruction: values['no-format-instruction'] !== true }),
+      model: config.forward,
+      judge: config.backward,
+      metric: config.metric ?? task.metric.name,
+      description: `${path.basename(promptFile)} on ${path.basename(task.id)} (${split} split, exported by dlpo eval)`,
+    });
+    fs.writeFileSync(target, built.yaml, 'utf8');
+    for (const w of built.warnings) io.stderr.write(`dlpo eval: ${w}\n`);
+    io.stdout.write(`Wrote ${path.relative(io.cwd, target) || target}: ${examples.length} promptfoo tests (run: npx promptfoo eval -c ${exportFile}).\n`);
+    return EXIT.ok;
+  }
   const dataName = path.isAbsolute(task.id) ? path.relative(io.cwd, task.id) || task.id : task.id;
   const simulator = isSimulatorModel(models.forward.base);
   if (simulator) (models.forward.base as SimulatorModel).setAnswerKey(answerKeyFromExamples([...task.train, ...task.val, ...task.test]));
