@@ -288,11 +288,11 @@ describe('webview: run panel app', () => {
     const charts = q('[data-testid="charts-box"]') as HTMLDetailsElement;
     assert.equal(charts.open, true);
     charts.open = false;
-    charts.dispatchEvent(new env.window.Event('toggle'));
+    charts.dispatchEvent(new env.window.Event('toggle') as unknown as Event);
     const follow = q('[data-testid="follow-live"]') as HTMLInputElement;
     assert.equal(follow.checked, true);
     follow.checked = false;
-    follow.dispatchEvent(new env.window.Event('change'));
+    follow.dispatchEvent(new env.window.Event('change') as unknown as Event);
     assert.equal((api.state as { chartsOpen: boolean }).chartsOpen, false);
     assert.equal((api.state as { follow: boolean }).follow, false);
     // A reload keeps both choices.
