@@ -97,22 +97,6 @@ describe('run panel (real extension host)', function () {
     q.dispose();
   });
 
-  it('a resumed run’s session takes over the panel that showed the run: same tab, a fresh snapshot', async () => {
-    const stopped = session('panel-test-6');
-    const panel = RunPanel.createOrShow(ctx, stopped, { preserveFocus: false });
-    const webviewPanel = panel.panel;
-    const resumed = session('panel-test-6');
-    const again = RunPanel.reattach(ctx, resumed)!;
-    assert.equal(again.panel, webviewPanel, 'the same webview panel, not a new tab');
-    assert.equal(again.session, resumed);
-    assert.equal(RunPanel.get('panel-test-6'), again);
-    const received: { type?: string; method?: string }[] = [];
-    disposables.push(again.panel.webview.onDidReceiveMessage((m) => received.push(m)));
-    await until('the reattached webview to ask for its snapshot', () => received.some((m) => m.type === 'request' && m.method === 'getSnapshot'), PANEL_TIMEOUT_MS);
-    assert.equal(RunPanel.reattach(ctx, session('panel-test-7')), undefined, 'no panel, nothing to reattach');
-    again.dispose();
-  });
-
   it('runs the real bundle: the webview asks for its snapshot, and again after being hidden', async () => {
     const s = session('panel-test-5');
     const panel = RunPanel.createOrShow(ctx, s, { preserveFocus: false });

@@ -43,26 +43,6 @@ export class RunPanel implements vscode.Disposable {
     return new RunPanel(ctx, panel, session);
   }
 
-  /**
-   * Points the panel that shows a run at the run's resumed session: the same tab, where the
-   * user left it, reloaded with the new session's snapshot (instead of closing it and
-   * opening another beside it). Undefined when no panel shows the run.
-   */
-  static reattach(ctx: Ctx, session: RunSession): RunPanel | undefined {
-    const existing = RunPanel.panels.get(session.runId);
-    if (!existing || existing.session === session) return existing;
-    return new RunPanel(ctx, existing.detach(), session);
-  }
-
-  /** Lets go of the webview panel without closing it. */
-  private detach(): vscode.WebviewPanel {
-    this.disposed = true;
-    if (RunPanel.panels.get(this.session.runId) === this) RunPanel.panels.delete(this.session.runId);
-    this.bridge.dispose();
-    while (this.disposables.length) this.disposables.pop()?.dispose();
-    return this.panel;
-  }
-
   static get(runId: string): RunPanel | undefined {
     return RunPanel.panels.get(runId);
   }

@@ -213,9 +213,9 @@ export class RunController implements vscode.Disposable {
       prior = cut >= 0 ? events.slice(0, cut + 1) : [];
     }
     const session = new TrackedRunSession(start.runId, runDir, request.documentUri, 'running', [...prior, ...early], abort);
-    // The resumed run is a new session (the journal was cut back to its checkpoint): a
-    // panel showing the stopped one is pointed at it, in place.
-    if (request.resumeDir) RunPanel.reattach(this.ctx, session);
+    // A panel showing the stopped session follows that session's events; the resumed run
+    // is a new session (the journal was cut back to its checkpoint), so it gets a new panel.
+    if (request.resumeDir) RunPanel.get(start.runId)?.dispose();
     this.ctx.runs.add(session);
     return session;
   }
