@@ -19,6 +19,11 @@ export const ModelSpecSchema = z.object({
   azureApiVersion: z.string().optional(),
   temperature: z.number().min(0).max(2).default(0),
   maxTokens: z.number().int().positive().optional(),
+  /**
+   * Offline simulator only: stream its replies at this many characters per second, so a
+   * run can be watched as it would run on a real model. Unset: as fast as possible.
+   */
+  streamCharsPerSecond: z.number().positive().max(1_000_000).optional(),
 });
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 

@@ -96,7 +96,11 @@ export function createModelStack(spec: ModelSpec, ctx: ModelStackContext): Model
 function buildProvider(spec: ModelSpec, ctx: ModelStackContext): ChatModel {
   switch (spec.provider) {
     case 'simulator':
-      return createSimulatorModel({ seed: ctx.seed ?? 0, role: ctx.role === 'forward' ? 'forward' : 'backward' });
+      return createSimulatorModel({
+        seed: ctx.seed ?? 0,
+        role: ctx.role === 'forward' ? 'forward' : 'backward',
+        ...(spec.streamCharsPerSecond ? { streamCharsPerSecond: spec.streamCharsPerSecond } : {}),
+      });
     case 'openai':
     case 'azure':
     case 'openai-compatible':

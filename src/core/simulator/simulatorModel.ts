@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   role: 'forward' | 'backward';
   /** Gold answers by question text; without it every forward answer is wrong (see answerKey.ts). */
   answerKey?: AnswerKey;
+  /** Pace of streamed replies (characters per second); unset: four chunks at once. */
+  streamCharsPerSecond?: number;
 }
 
 export interface SimulatorModel extends ChatModel {
@@ -30,6 +32,23 @@ export interface SimulatorModel extends ChatModel {
 }
 
 const STREAM_CHUNKS = 4;
+/** A paced stream sends a few words at a time, as a model does. */
+const PACED_CHUNK_CHARS = 12;
+
+/** Waits `ms`, or rejects as soon as the call is cancelled. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cancelled = () => {
+      clearTimeout(timer);
+      reject(new LlmError('aborted', `${SIMULATOR_LABEL}: the call was cancelled.`));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', cancelled);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', cancelled, { once: true });
+  });
+}
 
 export function isSimulatorModel(model: ChatModel): boolean {
   return model.id.startsWith('simulator:');
@@ -65,10 +84,13 @@ export function createSimulatorModel(opts: SimulatorOptions): SimulatorModel {
     },
     async *stream(request, options): AsyncIterable<ChatStreamPart> {
       const response = reply(request, options);
-      const size = Math.max(1, Math.ceil(response.text.length / STREAM_CHUNKS));
+      const cps = opts.streamCharsPerSecond;
+      const size = cps ? PACED_CHUNK_CHARS : Math.max(1, Math.ceil(response.text.length / STREAM_CHUNKS));
       for (let i = 0; i < response.text.length; i += size) {
         if (options?.signal?.aborted) throw new LlmError('aborted', `${SIMULATOR_LABEL}: the call was cancelled.`);
-        yield { type: 'delta', text: response.text.slice(i, i + size) };
+        const chunk = response.text.slice(i, i + size);
+        if (cps) await pause((chunk.length / cps) * 1000, options?.signal);
+        yield { type: 'delta', text: chunk };
       }
       yield { type: 'done', response };
     },

@@ -37,6 +37,10 @@ forward:
 backward:
   provider: simulator
   model: simulator
+  # Paced so the critiques and the rewrite can be read as they stream, as with a real
+  # model (the simulator would finish the whole run in a second or two). Raise it, or
+  # delete the line, for full speed.
+  streamCharsPerSecond: 600
 batchSize: 5
 seed: 1001
 budget:
