@@ -182,6 +182,14 @@ export function readBlocks(text: string): Block[] {
   }
   // Masked blocks inside a structural one (a template line in a code block) belong to it.
   const inside = (b: Block) => structural.some((s) => s.start <= b.start && b.end <= s.end);
-  const all = [...structural, ...out.filter((b) => !inside(b))];
-  return all.sort((a, b) => a.start - b.start);
+  const all = [...structural, ...out.filter((b) => !inside(b))].sort((a, b) => a.start - b.start);
+  // Blocks that share a line (an item whose first child is a nested list, `- - x`) are one
+  // unit: units never overlap, and every character belongs to one of them.
+  const merged: Block[] = [];
+  for (const b of all) {
+    const prev = merged[merged.length - 1];
+    if (prev && b.start < prev.end) prev.end = Math.max(prev.end, b.end);
+    else merged.push({ ...b });
+  }
+  return merged;
 }
