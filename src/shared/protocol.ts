@@ -30,6 +30,11 @@ export const RunMetaSchema = z.object({
   status: RunStatusSchema,
   /** Unknown until the host learns it (e.g. after `setReviewMode`). */
   reviewMode: ReviewModeSchema.optional(),
+  /**
+   * Whether Resume can work: the run folder has a checkpoint that is not finished. The
+   * panel offers Resume only then (a run that never reached a checkpoint cannot resume).
+   */
+  resumable: z.boolean().optional(),
 });
 export type RunMeta = z.infer<typeof RunMetaSchema>;
 
@@ -116,7 +121,7 @@ export type ReplyMessage = z.infer<typeof ReplyMessageSchema>;
 export const HostToWebviewSchema = z.union([
   z.object({ type: z.literal('snapshot'), snapshot: SnapshotSchema }),
   z.object({ type: z.literal('events'), fromSeq: Seq, events: z.array(RunEventSchema).min(1) }),
-  z.object({ type: z.literal('status'), status: RunStatusSchema, reviewMode: ReviewModeSchema.optional() }),
+  z.object({ type: z.literal('status'), status: RunStatusSchema, reviewMode: ReviewModeSchema.optional(), resumable: z.boolean().optional() }),
   ReplyMessageSchema,
 ]);
 export type HostToWebview = z.infer<typeof HostToWebviewSchema>;

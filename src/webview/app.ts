@@ -131,7 +131,7 @@ export class RunPanelApp {
         return;
       case 'status':
         if (this.meta) {
-          this.meta = { ...this.meta, status: m.status, reviewMode: m.reviewMode ?? this.meta.reviewMode };
+          this.meta = { ...this.meta, status: m.status, reviewMode: m.reviewMode ?? this.meta.reviewMode, resumable: m.resumable ?? this.meta.resumable };
           this.renderedHeaderRev = -1;
           // "Waiting for review" is a session status, not an event: redraw the step it concerns.
           const newest = this.newestStep();

@@ -133,11 +133,16 @@ export class RunHeader {
     this.renderBudget(budgetBars(view, elapsed), elapsed !== null);
     this.renderScores(view);
 
+    // The host knows whether a checkpoint exists; without it, Resume would only say there is nothing to resume.
     const resumable =
-      status === 'stopped' || status === 'interrupted' || status === 'failed' ||
-      (view.done !== null && view.done.stoppedBy !== 'completed' && view.done.stoppedBy !== 'early-stopping');
+      meta?.resumable !== false &&
+      (status === 'stopped' || status === 'interrupted' || status === 'failed' ||
+        (view.done !== null && view.done.stoppedBy !== 'completed' && view.done.stoppedBy !== 'early-stopping'));
     this.buttons.stop.disabled = !live;
     this.buttons.resume.disabled = live || !resumable;
+    this.buttons.resume.hidden = !live && !resumable;
+    this.buttons.resume.title =
+      meta?.resumable === false && !live && status !== 'done' ? 'Nothing to resume: the run stopped before it saved a checkpoint. Start a new run instead.' : '';
     this.buttons.openBest.disabled = view.steps.length === 0 && view.done === null;
     this.buttons.openFinal.disabled = view.done === null;
     // Offered once the run is over and its best prompt is not the one the file ends with.
@@ -270,6 +275,9 @@ export class RunHeader {
           : '';
       text = `${base} after ${plural(view.done.steps, 'step')}. Best: step ${view.done.bestStep}, val ${formatScore(view.done.scores.best.val)}. ${view.done.message}${file}`;
       kind = view.done.stoppedBy === 'error' ? 'error' : 'info';
+    } else if (meta?.status === 'interrupted' && meta.resumable === false) {
+      text = 'The run stopped before it saved a checkpoint (no step was complete and no candidate waited): there is nothing to resume. Start a new run.';
+      kind = 'warn';
     } else if (meta?.status === 'waiting-review') {
       text = 'A candidate is waiting for your review: accept or reject it in the editor or in its step card below.';
       kind = 'warn';

@@ -21,6 +21,7 @@ import { parseRunEvent, type RunEvent } from '../../src/core/run/events';
 import type { CandidateForReview, ReviewDecision, TsaAdvice } from '../../src/core/run/runTypes';
 import { registerReviewCommands } from '../../src/extension/commands/review';
 import { EditorReviewer } from '../../src/extension/review/editorReviewer';
+import { canResume } from '../../src/extension/run/findInterruptedRuns';
 import { restoreVersionText, versionPicks } from '../../src/extension/review/restoreVersion';
 import { reviewCenterFor, type ConflictChoice, type ReviewCenter, type ReviewMode } from '../../src/extension/review/reviewCenter';
 import type { ReviewHost } from '../../src/extension/review/reviewHost';
@@ -629,6 +630,89 @@ describe('candidate review on a real run (trainer + offline simulator, real exte
       reviewer?.dispose();
     }
   }
+
+  it('a run stopped while a candidate waits (a reload) resumes at that candidate, and Resume is offered only with a checkpoint', async () => {
+    const promptFile = path.join(dir, 'reload.prompt.md');
+    const original = '---\nname: apples\n---\n\nYou are a helpful assistant. Solve the math word problem.\n';
+    fs.writeFileSync(promptFile, original);
+    const uri = vscode.Uri.file(promptFile);
+    await vscode.window.showTextDocument(uri);
+    const config = mergeConfigOrThrow([
+      { source: 'test', values: { promptFile, data: { source: path.join(dir, 'apples.jsonl'), trainSize: 9, valSize: 5, testSize: 5 }, batchSize: 3, preset: 'best', seed: 7 } },
+    ]);
+    const runsDir = path.join(dir, 'runs-reload');
+    const ac = new AbortController();
+    let session: TrackedRunSession | undefined;
+    let reviewer: EditorReviewer | undefined;
+    let waitedStep = -1;
+    let waitedAfter = '';
+    const sub = center.onDidChangeReview((e) => {
+      if (e.kind !== 'pending' || waitedStep >= 0) return;
+      waitedStep = e.step!;
+      waitedAfter = center.pending(e.runId)!.candidate.after;
+      ac.abort(); // the window goes away while the candidate waits
+    });
+    let first;
+    try {
+      first = await startRun({
+        config,
+        runsDir,
+        signal: ac.signal,
+        onEvent: (e) => {
+          if (e.type === 'run-start' && !session) {
+            session = new TrackedRunSession(e.runId, path.join(runsDir, e.runId), uri, 'running');
+            reviewer = new EditorReviewer(center, session, 'manual');
+          }
+          session?.push(e);
+        },
+        reviewer: { review: (c, signal) => reviewer!.review(c, signal) },
+      });
+    } finally {
+      sub.dispose();
+      reviewer?.dispose();
+    }
+    assert.equal(first.done.stoppedBy, 'cancelled');
+    assert.ok(waitedStep >= 1);
+    assert.equal(fs.readFileSync(promptFile, 'utf8'), original, 'nothing was written while the candidate waited');
+    assert.equal(canResume(first.runDir), true, 'the waiting candidate was checkpointed: Resume can work');
+
+    // Resume (what the Resume button does after the reload): the same candidate waits again.
+    let resumedSession: TrackedRunSession | undefined;
+    let resumedReviewer: EditorReviewer | undefined;
+    const asked: number[] = [];
+    const sub2 = center.onDidChangeReview((e) => {
+      if (e.kind !== 'pending') return;
+      asked.push(e.step!);
+      const p = center.pending(e.runId)!;
+      if (asked.length === 1) assert.equal(p.candidate.after, waitedAfter, 'the resumed run shows the candidate that was waiting');
+      void vscode.commands.executeCommand('dlpoReviewRunTest.rejectCandidate', { runId: e.runId });
+    });
+    try {
+      const resumed = await startRun({
+        config,
+        runsDir,
+        resumeDir: first.runDir,
+        onEvent: (e) => {
+          if (e.type === 'run-start' && !resumedSession) {
+            resumedSession = new TrackedRunSession(e.runId, first.runDir, uri, 'running');
+            resumedReviewer = new EditorReviewer(center, resumedSession, 'manual');
+          }
+          resumedSession?.push(e);
+        },
+        reviewer: { review: (c, signal) => resumedReviewer!.review(c, signal) },
+      });
+      assert.equal(resumed.done.stoppedBy, 'completed');
+    } finally {
+      sub2.dispose();
+      resumedReviewer?.dispose();
+    }
+    assert.equal(asked[0], waitedStep, 'the first review after the resume is the step that was waiting');
+    assert.equal(canResume(first.runDir), false, 'a finished run offers no Resume');
+    // A run folder without a checkpoint (stopped before anything was saved): no Resume.
+    const bare = path.join(dir, 'runs-reload', 'bare');
+    fs.mkdirSync(bare, { recursive: true });
+    assert.equal(canResume(bare), false);
+  });
 
   it('tsa mode writes exactly the candidates TSA accepted in the run’s journal, and the file ends at the run’s final prompt', async () => {
     const { result, events, editor, original, fileEdits } = await realRun('tsa', 'tsa');

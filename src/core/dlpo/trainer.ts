@@ -16,7 +16,7 @@ import { learningRateForStep } from './techniques/lrDecay';
 import { momentumCapacity, rememberGradient } from './techniques/momentum';
 import { promptLength } from './techniques/regularization';
 import { planTechniques } from './techniqueBlocks';
-import type { TrainerState } from './trainerState';
+import type { PendingCandidate, TrainerState } from './trainerState';
 import { TrainerStateSchema, cloneState } from './trainerState';
 
 /**
@@ -52,6 +52,12 @@ export interface TrainerInput {
    * step. The trainer never changes that object afterwards; the callback must not change it either.
    */
   onStepComplete?: (state: TrainerState) => Promise<void>;
+  /**
+   * Called with the state to checkpoint just before the trainer waits for the reviewer
+   * (its `pending` holds the candidate); awaited before the wait. A run stopped during the
+   * wait ends with that state, so a resume asks for the same decision again.
+   */
+  onReviewPending?: (state: TrainerState) => Promise<void>;
 }
 
 export interface TrainOutcome {
@@ -182,6 +188,52 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
 
   let stoppedBy: StoppedBy = 'completed';
   let stopMessage = '';
+  /** The state saved before the current review wait; a stop during the wait ends the run with it. */
+  let reviewState: TrainerState | undefined;
+
+  /**
+   * The decision on one candidate and what accepting it changes; true when accepted. With a
+   * reviewer, the state is checkpointed with the candidate pending before the wait
+   * (`saved` is that state when the run resumed at this very candidate).
+   */
+  const decide = async (p: PendingCandidate, saved?: TrainerState): Promise<boolean> => {
+    let decision: ReviewDecision;
+    if (input.reviewer) {
+      if (saved) {
+        reviewState = saved;
+      } else if (input.onReviewPending) {
+        work.pending = p;
+        reviewState = cloneState(work);
+        delete work.pending;
+        await input.onReviewPending(reviewState);
+      }
+      decision = await input.reviewer.review(
+        { runId: input.runId, step: p.step, before: p.before, after: p.after, edits: p.edits, gradient: p.gradient, tsa: p.tsa },
+        signal,
+      );
+    } else {
+      decision = p.tsa ? { accepted: p.tsa.accepted, by: 'tsa' } : { accepted: true, by: 'auto' };
+    }
+    checkAbort();
+    reviewState = undefined;
+    emit({ type: 'review', step: p.step, by: decision.by, accepted: decision.accepted, ...(decision.prompt !== undefined ? { prompt: decision.prompt } : {}) });
+    if (decision.accepted) {
+      work.prompt = decision.prompt ?? p.after;
+      work.acceptedSteps++;
+      if (tsaOpts && work.tsa && p.candidateTrain !== null) {
+        // A prompt the user edited before accepting is what the run continues from, so
+        // the next candidate is compared with its score, not the unedited candidate's.
+        const acceptedTrain = work.prompt === p.after ? p.candidateTrain : ((await score('train', work.prompt))?.score ?? p.candidateTrain);
+        work.tsa = afterAccept(work.tsa, acceptedTrain, tsaOpts.decay);
+      }
+      work.momentum = rememberGradient(work.momentum, p.gradient, momentumCapacity(t));
+      return true;
+    }
+    if (tclOpts && p.candidateTrain !== null) {
+      work.contrastive = rememberPrompt(work.contrastive, { prompt: p.after, score: p.candidateTrain, step: p.step }, tclOpts.keepDuplicates);
+    }
+    return false;
+  };
 
   try {
     if (task.train.length === 0) throw new Error('The training split is empty: the trainer needs at least one training example.');
@@ -208,100 +260,85 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
       checkAbort();
       const step = state.step + 1;
       currentStep = step;
-      const batchRng = Rng.fromState(work.rng.batch);
-      if (work.cursor >= work.order.length) {
-        work.epoch++;
-        work.order = batchRng.shuffle(task.train.map((_, i) => i));
-        work.cursor = 0;
-      }
-      const batchIdx = work.order.slice(work.cursor, work.cursor + config.batchSize);
-      work.cursor += batchIdx.length;
-      work.rng.batch = batchRng.state();
-      const batch = batchIdx.map((i) => task.train[i]);
-      const r = learningRateForStep(t, work.acceptedSteps, m.lrDecayFirstStep);
-      emit({ type: 'step-start', step, epoch: work.epoch, batch: batch.map((e) => e.id), lr: r });
-
-      // Forward and loss.
-      const results = await Promise.all(batch.map((ex) => forwardOne(scorer, work.prompt, ex, m.formatInstructionInTraining, 'forward')));
-      for (const res of results) {
-        emit({
-          type: 'forward-result',
-          step,
-          exampleId: res.example.id,
-          input: res.example.input,
-          output: res.output,
-          gold: res.example.gold,
-          score: res.result.score,
-          reason: res.result.reason,
-        });
-      }
-      const failures = results.filter((res) => res.result.score < 1);
-      emit({ type: 'loss', step, batchScore: results.reduce((s, res) => s + res.result.score, 0) / results.length, failures: failures.length, n: results.length });
-      checkAbort();
-
-      const critiqued = m.critiqueFailuresOnly ? failures : results;
+      // Resumed while this step's candidate waited for review: batch, gradient, techniques and
+      // TSA's draw are already in the journal and the state; only the decision is missing.
+      const resumedAt = work.pending?.step === step ? work.pending : undefined;
       let accepted = false;
-      if (critiqued.length === 0) {
-        emit({ type: 'update-skipped', step, reason: 'every answer in the batch was correct: no gradient to follow' });
+      if (resumedAt) {
+        const saved = cloneState(work);
+        delete work.pending;
+        accepted = await decide(resumedAt, saved);
       } else {
-        const gradient = await computeGradient(backwardCtx, work.prompt, critiqued, m.gradientAggregation);
-        emit({ type: 'gradient', step, text: gradient.text, critiques: gradient.critiques });
+        const batchRng = Rng.fromState(work.rng.batch);
+        if (work.cursor >= work.order.length) {
+          work.epoch++;
+          work.order = batchRng.shuffle(task.train.map((_, i) => i));
+          work.cursor = 0;
+        }
+        const batchIdx = work.order.slice(work.cursor, work.cursor + config.batchSize);
+        work.cursor += batchIdx.length;
+        work.rng.batch = batchRng.state();
+        const batch = batchIdx.map((i) => task.train[i]);
+        const r = learningRateForStep(t, work.acceptedSteps, m.lrDecayFirstStep);
+        emit({ type: 'step-start', step, epoch: work.epoch, batch: batch.map((e) => e.id), lr: r });
+
+        // Forward and loss.
+        const results = await Promise.all(batch.map((ex) => forwardOne(scorer, work.prompt, ex, m.formatInstructionInTraining, 'forward')));
+        for (const res of results) {
+          emit({
+            type: 'forward-result',
+            step,
+            exampleId: res.example.id,
+            input: res.example.input,
+            output: res.output,
+            gold: res.example.gold,
+            score: res.result.score,
+            reason: res.result.reason,
+          });
+        }
+        const failures = results.filter((res) => res.result.score < 1);
+        emit({ type: 'loss', step, batchScore: results.reduce((s, res) => s + res.result.score, 0) / results.length, failures: failures.length, n: results.length });
         checkAbort();
 
-        const plan = planTechniques(work, step, r, t, m);
-        for (const event of plan.events) emit(event);
-
-        const proposal = await proposeCandidate(backwardCtx, {
-          current: work.prompt,
-          gradient: gradient.text,
-          blocks: plan.blocks,
-          protectedIdx: plan.protectedIdx,
-          budget: m.enforceInCode ? r : null,
-          method: m,
-          ...(input.validateCandidate ? { validateCandidate: input.validateCandidate } : {}),
-        });
-        for (const note of proposal.notes) emit({ type: 'technique-applied', step, technique: note.technique, summary: note.summary, details: note.details });
-        checkAbort();
-
-        if (!proposal.ok) {
-          emit({ type: 'update-skipped', step, reason: proposal.reason });
+        const critiqued = m.critiqueFailuresOnly ? failures : results;
+        if (critiqued.length === 0) {
+          emit({ type: 'update-skipped', step, reason: 'every answer in the batch was correct: no gradient to follow' });
         } else {
-          const before = work.prompt;
-          emit({ type: 'candidate', step, before, after: proposal.after, edits: proposal.edits, reverted: proposal.reverted });
-          let tsa: TsaAdvice | null = null;
-          let candidateTrain: number | null = null;
-          if (tsaOpts && work.tsa) {
-            const scored = await score('train', proposal.after);
-            candidateTrain = scored?.score ?? 0;
-            const tsaRng = Rng.fromState(work.rng.tsa);
-            tsa = annealingDecision(work.tsa, candidateTrain, tsaOpts.maxDrop, () => tsaRng.next());
-            work.rng.tsa = tsaRng.state();
-            emit({ type: 'tsa-decision', step, ...tsa });
-          }
-          let decision: ReviewDecision;
-          if (input.reviewer) {
-            decision = await input.reviewer.review(
-              { runId: input.runId, step, before, after: proposal.after, edits: proposal.edits, gradient: gradient.text, tsa },
-              signal,
-            );
-          } else {
-            decision = tsa ? { accepted: tsa.accepted, by: 'tsa' } : { accepted: true, by: 'auto' };
-          }
+          const gradient = await computeGradient(backwardCtx, work.prompt, critiqued, m.gradientAggregation);
+          emit({ type: 'gradient', step, text: gradient.text, critiques: gradient.critiques });
           checkAbort();
-          emit({ type: 'review', step, by: decision.by, accepted: decision.accepted, ...(decision.prompt !== undefined ? { prompt: decision.prompt } : {}) });
-          if (decision.accepted) {
-            accepted = true;
-            work.prompt = decision.prompt ?? proposal.after;
-            work.acceptedSteps++;
-            if (tsaOpts && work.tsa && candidateTrain !== null) {
-              // A prompt the user edited before accepting is what the run continues from, so
-              // the next candidate is compared with its score, not the unedited candidate's.
-              const acceptedTrain = work.prompt === proposal.after ? candidateTrain : ((await score('train', work.prompt))?.score ?? candidateTrain);
-              work.tsa = afterAccept(work.tsa, acceptedTrain, tsaOpts.decay);
+
+          const plan = planTechniques(work, step, r, t, m);
+          for (const event of plan.events) emit(event);
+
+          const proposal = await proposeCandidate(backwardCtx, {
+            current: work.prompt,
+            gradient: gradient.text,
+            blocks: plan.blocks,
+            protectedIdx: plan.protectedIdx,
+            budget: m.enforceInCode ? r : null,
+            method: m,
+            ...(input.validateCandidate ? { validateCandidate: input.validateCandidate } : {}),
+          });
+          for (const note of proposal.notes) emit({ type: 'technique-applied', step, technique: note.technique, summary: note.summary, details: note.details });
+          checkAbort();
+
+          if (!proposal.ok) {
+            emit({ type: 'update-skipped', step, reason: proposal.reason });
+          } else {
+            const before = work.prompt;
+            emit({ type: 'candidate', step, before, after: proposal.after, edits: proposal.edits, reverted: proposal.reverted });
+            let tsa: TsaAdvice | null = null;
+            let candidateTrain: number | null = null;
+            if (tsaOpts && work.tsa) {
+              const scored = await score('train', proposal.after);
+              candidateTrain = scored?.score ?? 0;
+              const tsaRng = Rng.fromState(work.rng.tsa);
+              tsa = annealingDecision(work.tsa, candidateTrain, tsaOpts.maxDrop, () => tsaRng.next());
+              work.rng.tsa = tsaRng.state();
+              emit({ type: 'tsa-decision', step, ...tsa });
             }
-            work.momentum = rememberGradient(work.momentum, gradient.text, momentumCapacity(t));
-          } else if (tclOpts && candidateTrain !== null) {
-            work.contrastive = rememberPrompt(work.contrastive, { prompt: proposal.after, score: candidateTrain, step }, tclOpts.keepDuplicates);
+            accepted = await decide({ step, before, after: proposal.after, edits: proposal.edits, gradient: gradient.text, tsa, candidateTrain });
           }
         }
       }
@@ -355,6 +392,9 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
       }
     }
   } catch (e) {
+    // Stopped while a candidate waited: end with the state saved before the wait, so the
+    // final checkpoint keeps the candidate and a resume asks for the decision again.
+    if (reviewState) state = reviewState;
     const by = e instanceof StopSignal ? e.stoppedBy : stoppedByOf(e, signal);
     if (by) {
       stoppedBy = by;

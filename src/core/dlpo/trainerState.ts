@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SentenceEditSchema } from '../run/events';
 import { RngStateSchema } from '../run/rng';
 
 /**
@@ -18,6 +19,34 @@ export const ScoreMemoEntrySchema = z.object({
   examples: z.array(z.object({ id: z.string(), score: z.number() })).optional(),
 });
 export type ScoreMemoEntry = z.infer<typeof ScoreMemoEntrySchema>;
+
+/**
+ * A candidate that reached review and waits for a decision. The state checkpointed just
+ * before the wait carries it (with `step` still the last completed step), so a run
+ * interrupted while a candidate waits — a window reload — resumes at that candidate
+ * instead of redoing the step's model calls.
+ */
+export const PendingCandidateSchema = z.object({
+  step: z.number().int().min(1),
+  before: z.string(),
+  after: z.string(),
+  edits: z.array(SentenceEditSchema),
+  gradient: z.string(),
+  tsa: z
+    .object({
+      candidateScore: z.number(),
+      lastScore: z.number(),
+      delta: z.number(),
+      temperature: z.number(),
+      probability: z.number(),
+      draw: z.number().nullable(),
+      accepted: z.boolean(),
+    })
+    .nullable(),
+  /** The candidate's training score (TSA), reused when it is accepted unedited. */
+  candidateTrain: z.number().nullable(),
+});
+export type PendingCandidate = z.infer<typeof PendingCandidateSchema>;
 
 export const TrainerStateSchema = z.object({
   version: z.literal(1),
@@ -53,6 +82,8 @@ export const TrainerStateSchema = z.object({
   divergenceWarned: z.boolean(),
   /** Scores already computed, by (split, prompt text): an unchanged prompt is never scored twice. */
   scores: z.array(ScoreMemoEntrySchema),
+  /** Set only in a state saved while a candidate waits for review (see PendingCandidateSchema). */
+  pending: PendingCandidateSchema.optional(),
   /** Token usage of the calls made so far, as the trainer saw it (the runner's meter is authoritative). */
   usage: z.object({
     calls: z.number().int().min(0),

@@ -1,3 +1,4 @@
+import { escapeMarkdownInline } from '../report/escape';
 import type { Summary } from './stats';
 import type { TableRow } from './results';
 
@@ -25,7 +26,7 @@ function signed(x: number): string {
 
 export function tableToMarkdown(rows: readonly TableRow[], options: { title?: string; simulator?: boolean } = {}): string {
   const lines: string[] = [];
-  if (options.title) lines.push(`### ${options.title}`, '');
+  if (options.title) lines.push(`### ${escapeMarkdownInline(options.title)}`, '');
   if (options.simulator) lines.push('> **Offline simulator** — these figures come from the simulator model, not from a real LLM.', '');
   lines.push(
     '| config | runs | start val | best val | best test | final val | final test | Δ test vs baseline [95% CI] · paired p | steps to best | calls | tokens | cost | final sentences |',
@@ -40,8 +41,9 @@ export function tableToMarkdown(rows: readonly TableRow[], options: { title?: st
   return lines.join('\n') + '\n';
 }
 
+/** A config name in a table cell: no markup of its own (HTML, links, a `|` that breaks the row). */
 function escapeCell(s: string): string {
-  return s.replace(/\|/g, '\\|');
+  return escapeMarkdownInline(s);
 }
 
 const CSV_COLUMNS = [

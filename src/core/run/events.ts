@@ -11,7 +11,8 @@ import { z } from 'zod';
 const Step = z.number().int().min(0);
 const Split = z.enum(['train', 'val', 'test']);
 
-const SentenceEditSchema = z.union([
+/** A sentence edit as journaled (also the shape a checkpointed pending candidate keeps). */
+export const SentenceEditSchema = z.union([
   z.object({ op: z.literal('add'), afterIndex: z.number().int(), text: z.string(), anchor: z.number().int() }),
   z.object({ op: z.literal('delete'), beforeIndex: z.number().int(), text: z.string() }),
   z.object({

@@ -1,5 +1,6 @@
 import { diffSentences } from '../prompt/sentenceDiff';
 import type { SentenceEdit } from '../prompt/sentenceTypes';
+import { escapeMarkdownInline, markdownCodeBlock } from '../report/escape';
 import type { RunEvent, RunEventOf, StoppedBy, UsageTotals } from './events';
 
 /**
@@ -166,17 +167,23 @@ function budgetLine(b: RunReport['budget']): string {
   return caps.length ? caps.join(', ') : 'none';
 }
 
+/**
+ * report.md. Prompts, diffs, error and stop messages and model names can hold anything a
+ * model or a server wrote: prompts and diffs go in code fences longer than any backtick run
+ * inside (a line of three backticks in a candidate once closed the fence), everything else
+ * is escaped so that it cannot become HTML, links or emphasis (src/core/report/escape.ts).
+ */
 export function renderReportMarkdown(r: RunReport): string {
   const lines: string[] = [];
   lines.push(`# DLPO run ${r.runId}${r.simulator ? ' (offline simulator)' : ''}`, '');
   if (r.simulator) lines.push(`> **${r.notice}**`, '');
   lines.push(
-    `- Prompt: \`${r.promptFile}\``,
-    `- Preset: ${r.preset}${r.techniques.length ? ` (${r.techniques.map((t) => t.toUpperCase()).join(', ')})` : ' (no technique)'}`,
-    `- Models: forward ${r.models.forward}, backward ${r.models.backward}`,
+    `- Prompt: ${escapeMarkdownInline(r.promptFile)}`,
+    `- Preset: ${escapeMarkdownInline(r.preset)}${r.techniques.length ? ` (${r.techniques.map((t) => t.toUpperCase()).join(', ')})` : ' (no technique)'}`,
+    `- Models: forward ${escapeMarkdownInline(r.models.forward)}, backward ${escapeMarkdownInline(r.models.backward)}`,
     `- Seed ${r.seed}; data: ${r.sizes.train} train / ${r.sizes.val} val / ${r.sizes.test} test`,
     `- Steps: ${r.steps} of ${r.totalSteps} (${r.acceptedSteps} accepted, ${r.rejectedSteps} rejected, ${r.skippedSteps} skipped)${r.sessions > 1 ? `; resumed ${r.sessions - 1} time(s)` : ''}`,
-    `- Stopped: ${r.stopMessage}`,
+    `- Stopped: ${escapeMarkdownInline(r.stopMessage)}`,
     '',
     `## Scores${r.simulator ? ' (offline simulator)' : ''}`,
     '',
@@ -204,9 +211,9 @@ export function renderReportMarkdown(r: RunReport): string {
   }
   lines.push('## Final prompt: changes from the start (sentence diff)', '');
   const diff = describeEdits(r.finalDiff);
-  lines.push(...(diff.length ? ['```diff', ...diff, '```'] : ['No change: the final prompt is the starting prompt.']), '');
-  lines.push('## Final prompt', '', '```text', r.finalPrompt, '```', '');
-  if (r.bestPrompt !== r.finalPrompt) lines.push(`## Best prompt (step ${r.bestStep})`, '', '```text', r.bestPrompt, '```', '');
-  if (r.errors.length) lines.push('## Errors', '', ...r.errors.map((e) => `- ${e}`), '');
+  lines.push(diff.length ? markdownCodeBlock(diff.join('\n'), 'diff') : 'No change: the final prompt is the starting prompt.', '');
+  lines.push('## Final prompt', '', markdownCodeBlock(r.finalPrompt), '');
+  if (r.bestPrompt !== r.finalPrompt) lines.push(`## Best prompt (step ${r.bestStep})`, '', markdownCodeBlock(r.bestPrompt), '');
+  if (r.errors.length) lines.push('## Errors', '', ...r.errors.map((e) => `- ${escapeMarkdownInline(e)}`), '');
   return lines.join('\n');
 }

@@ -351,6 +351,8 @@ async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => 
       reviewer: options.reviewer,
       state: resume && !resume.redoStart ? resume.checkpoint.state : undefined,
       onStepComplete: async (state) => checkpointStep(state),
+      // A candidate about to wait for review is checkpointed first: a reload resumes at it.
+      onReviewPending: async (state) => checkpointStep(state),
     });
     done = outcome.done;
     finalState = outcome.state;

@@ -1,4 +1,5 @@
 import type { RunReport } from './report';
+import { visibleControls } from '../report/escape';
 import { estimatedNote, formatScore, formatUsd } from './report';
 
 /**
@@ -20,7 +21,8 @@ export function summaryLines(report: RunReport, runDir: string): string[] {
     `  steps ${report.steps}/${report.totalSteps} (${report.acceptedSteps} accepted) · LLM calls ${report.usage.calls}` +
       `${report.usage.cachedCalls ? ` (${report.usage.cachedCalls} cached)` : ''} · tokens ${report.usage.promptTokens.toLocaleString('en-US')} in / ` +
       `${report.usage.completionTokens.toLocaleString('en-US')} out${estimatedNote(sim, report.estimatedCalls, report.usage.calls - report.usage.cachedCalls)} · cost ${formatUsd(report.usage.costUsd)}`,
-    `  stopped by: ${report.stoppedBy} — ${report.stopMessage}`,
+    // The stop message can quote a server; its control characters (ESC, bidi) must not reach the terminal raw.
+    `  stopped by: ${report.stoppedBy} — ${visibleControls(report.stopMessage).replace(/\r?\n/g, ' ')}`,
     `  run directory: ${runDir}`,
   ];
   return lines;

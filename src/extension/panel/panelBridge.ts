@@ -27,6 +27,8 @@ export interface BridgeHost {
   executeCommand(id: string, arg: Record<string, unknown>): PromiseLike<unknown>;
   warn(message: string): void;
   info(message: string): void;
+  /** Whether the run folder can be resumed now (a checkpoint that is not finished); read at each snapshot and status push. */
+  resumable?(): boolean;
 }
 
 export interface BridgeOptions {
@@ -66,7 +68,7 @@ export class PanelBridge {
       session.onStatus((status) => {
         // Events first, so the webview sees the `done` before the status that follows it.
         this.flush();
-        this.host.post({ type: 'status', status, reviewMode: this.reviewMode });
+        this.host.post({ type: 'status', status, reviewMode: this.reviewMode, ...this.resumable() });
       }),
     );
   }
@@ -81,10 +83,15 @@ export class PanelBridge {
         fileName: path.slice(path.lastIndexOf('/') + 1),
         status: this.session.status,
         reviewMode: this.reviewMode,
+        ...this.resumable(),
       },
       events,
       nextSeq: events.length,
     };
+  }
+
+  private resumable(): { resumable?: boolean } {
+    return this.host.resumable ? { resumable: this.host.resumable() } : {};
   }
 
   /** Handles one message from the webview; malformed ones are logged and dropped. */

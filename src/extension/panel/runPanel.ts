@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import type { RunSession } from '../run/runSession';
 import { PanelStateSchema, type PanelReviewMode } from '../../shared/protocol';
+import { canResume } from '../run/findInterruptedRuns';
 import { PanelBridge } from './panelBridge';
 import { makeNonce, renderMessageHtml, renderPanelHtml } from './panelHtml';
 
@@ -78,6 +79,7 @@ export class RunPanel implements vscode.Disposable {
         executeCommand: (id, arg) => vscode.commands.executeCommand(id, arg),
         warn: (m) => ctx.output.warn(m),
         info: (m) => ctx.output.info(m),
+        resumable: () => canResume(session.runDir),
       },
       { reviewMode },
     );

@@ -62,3 +62,16 @@ async function journalHasDone(file: string): Promise<boolean> {
     await handle?.close();
   }
 }
+
+/**
+ * Whether Resume can work on a run folder: it has a readable checkpoint that is not
+ * marked finished. A run stopped before its first checkpoint has nothing to resume from.
+ */
+export function canResume(runDir: string): boolean {
+  try {
+    const cp = JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoint.json'), 'utf8')) as { finished?: unknown };
+    return cp.finished === false;
+  } catch {
+    return false;
+  }
+}

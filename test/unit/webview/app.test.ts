@@ -275,4 +275,16 @@ describe('webview: run panel app', () => {
     assert.equal((q('[data-testid="btn-resume"]') as HTMLButtonElement).disabled, false);
     assert.equal((q('[data-testid="btn-stop"]') as HTMLButtonElement).disabled, true);
   });
+
+  it('offers Resume only when the host says a checkpoint can be resumed', async () => {
+    const events = syntheticRunEvents({ steps: 1, unfinished: true });
+    await boot(events, events.length);
+    app.receive({ type: 'status', status: 'interrupted', resumable: false });
+    const resume = q('[data-testid="btn-resume"]') as HTMLButtonElement;
+    assert.equal(resume.hidden, true, 'no Resume that would only say there is nothing to resume');
+    assert.match(q('[data-testid="run-notice"]')!.textContent!, /nothing to resume/);
+    app.receive({ type: 'status', status: 'interrupted', resumable: true });
+    assert.equal(resume.hidden, false);
+    assert.equal(resume.disabled, false);
+  });
 });
