@@ -184,9 +184,9 @@ describe('candidate review in the editor (real extension host)', function () {
     });
     assert.deepEqual(
       lenses.map((l) => l.command?.title),
-      ['✓ Accept', '✗ Reject', 'Let TSA decide (would accept, p 0.82)', 'Side by side'],
+      ['✓ Accept', '✗ Reject', 'TSA: accept 0.82', 'Diff'],
     );
-    assert.ok(lenses.every((l) => l.range.start.line === bodyLine), 'the lenses sit above the optimized region');
+    assert.ok(lenses.every((l) => l.range.start.line === bodyLine), 'the lenses sit on the changed line');
     assert.deepEqual(lenses[0].command?.arguments, [{ runId: t.runId }]);
 
     const doc = t.editor.document;
@@ -205,6 +205,32 @@ describe('candidate review in the editor (real extension host)', function () {
     await vscode.commands.executeCommand(cmd('rejectCandidate'), { runId: t.runId });
     assert.deepEqual(await decision, { accepted: false, by: 'user' });
     await until('decorations cleared', () => !center.renderedFor(t.uri));
+  });
+
+  it('puts Accept / Reject above each changed hunk of a long prompt, in labels that fit a half-width editor', async () => {
+    const lines = Array.from({ length: 14 }, (_, i) => `Rule ${i + 1} stays as it is.`);
+    const body = `${lines.join('\n')}\nShow work.\n${Array.from({ length: 4 }, (_, i) => `Note ${i + 1} stays.`).join('\n')}\nAnswer with a number.`;
+    const t = await setUp('manual', `${FRONT_MATTER}${body}\n`);
+    const after = body.replace('Show work.', 'Show all your work.').replace('Answer with a number.', 'Answer with a number and its units.');
+    const decision = t.review(candidateFor(t.runId, 1, body, after));
+    await until('decorations', () => center.renderedFor(t.uri));
+    const doc = t.editor.document;
+    const lineOf = (text: string) => doc.positionAt(doc.getText().indexOf(text)).line;
+    const lenses = await until('CodeLens', async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', t.uri);
+      const ours = all.filter((l) => l.command?.command.startsWith(PREFIX));
+      return ours.length > 0 && ours;
+    });
+    const rows = new Map<number, string[]>();
+    for (const l of lenses) rows.set(l.range.start.line, [...(rows.get(l.range.start.line) ?? []), l.command!.title]);
+    assert.deepEqual([...rows.keys()], [lineOf('Show work.'), lineOf('Answer with a number.')], 'one row above each hunk, none at the top of the prompt');
+    assert.ok(lineOf('Show work.') > doc.positionAt(FRONT_MATTER.length).line + 10);
+    assert.deepEqual(rows.get(lineOf('Show work.')), ['✓ Accept', '✗ Reject', 'TSA: accept 0.82', 'Diff']);
+    assert.deepEqual(rows.get(lineOf('Answer with a number.')), ['✓ Accept', '✗ Reject']);
+    // A half-width editor beside the panel shows about 60 columns; CodeLens adds " | " between items.
+    for (const [line, titles] of rows) assert.ok(titles.join(' | ').length <= 45, `row at line ${line} fits: ${titles.join(' | ')}`);
+    await vscode.commands.executeCommand(cmd('rejectCandidate'), { runId: t.runId });
+    assert.deepEqual(await decision, { accepted: false, by: 'user' });
   });
 
   it('keeps model text in the hover inert: no HTML, no live links, bidi and zero-width characters visible', async () => {
@@ -329,7 +355,7 @@ describe('candidate review in the editor (real extension host)', function () {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', t.uri);
     assert.deepEqual(
       lenses.filter((l) => l.command?.command.startsWith(PREFIX)).map((l) => l.command?.title),
-      ['⚠ The prompt changed since this candidate was made', 'Rebase and review', 'Discard candidate', 'Use my edit'],
+      ['⚠ Changed since made', 'Rebase', 'Discard', 'Use mine'],
     );
 
     await vscode.commands.executeCommand(cmd('useMyEdit'), { runId: t.runId });

@@ -9,7 +9,8 @@ import type { ReviewHost } from '../review/reviewHost';
  * side-by-side diff's title bar) or nothing (the active editor's pending candidate).
  */
 export function registerReviewCommands(ctx: ReviewHost): ReviewCenter {
-  const center = reviewCenterFor(ctx);
+  // One status bar item: the run's own (RunStatusBar) says when a candidate waits.
+  const center = reviewCenterFor(ctx, { statusItem: false });
   const withPending = (fn: (p: PendingReview) => unknown) => (arg?: unknown) => {
     const p = center.pendingFromArg(arg);
     if (!p) {

@@ -13,6 +13,7 @@ import { RunRegion, type PromptRegion } from './promptRegion';
 import { DEFAULT_REVIEW_NAMES, type ReviewHost, type ReviewNames } from './reviewHost';
 import { ReviewDecorations, type RenderedDiff } from './reviewDecorations';
 import { editAt, reviewHover } from './reviewHover';
+import { hunkStarts } from '../../core/review/hunkStarts';
 
 export type ReviewMode = 'manual' | 'tsa' | 'auto';
 export const REVIEW_MODES: readonly ReviewMode[] = ['manual', 'tsa', 'auto'];
@@ -34,6 +35,12 @@ export interface ReviewCenterOptions {
   names?: Partial<ReviewNames>;
   /** How a conflict is put to the user; default: a warning notification with the three choices. */
   askOnConflict?: (p: PendingReview, conflicts: number) => Thenable<ConflictChoice | undefined>;
+  /**
+   * Whether the centre shows its own "candidate waiting" status bar item (default true).
+   * The extension turns it off: the run's status bar item already says a candidate waits
+   * and opens it, and two items saying the same thing is one too many.
+   */
+  statusItem?: boolean;
 }
 
 /** The per-run switch between review modes, owned by that run's reviewer. */
@@ -476,36 +483,49 @@ export class ReviewCenter implements vscode.Disposable {
     }
   }
 
+  /**
+   * Controls above each changed hunk, in words short enough for a half-width editor: the
+   * first hunk carries the whole row (Accept, Reject, TSA's advice, Diff), every later hunk
+   * Accept and Reject again so the decision is at hand wherever the eye is. Without a
+   * drawable region or with a conflict, one row at the region's first line explains why.
+   */
   private codeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const p = this.pendingForDocument(doc.uri);
     if (!p) return [];
     const state = this.stateOf(p, doc);
-    const line = state.region ? doc.positionAt(state.region.start).line : 0;
-    const range = new vscode.Range(line, 0, line, 0);
+    const lineOf = (regionOffset: number) => doc.positionAt(state.region!.toDocumentOffset(regionOffset)).line;
+    const top = state.region ? doc.positionAt(state.region.start).line : 0;
     const arg = { runId: p.runId };
-    const lens = (title: string, name: string, tooltip: string) =>
-      new vscode.CodeLens(range, { title, command: this.commandId(name), arguments: [arg], tooltip });
+    const lens = (line: number, title: string, name: string, tooltip: string) =>
+      new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title, command: this.commandId(name), arguments: [arg], tooltip });
     if (!state.region) {
       return [
-        lens('⚠ DLPO cannot find the prompt text in this file', 'showPendingCandidate', 'Fix the front matter to review the candidate'),
-        lens('Discard candidate', 'rejectCandidate', `Reject step ${p.step}'s candidate`),
+        lens(top, '⚠ Prompt not found', 'showPendingCandidate', 'DLPO cannot find the prompt text in this file: fix the front matter to review the candidate'),
+        lens(top, 'Discard', 'rejectCandidate', `Reject step ${p.step}'s candidate`),
       ];
     }
     if (state.rebase?.kind === 'conflict') {
       return [
-        lens('⚠ The prompt changed since this candidate was made', 'showCandidateDiff', 'Compare your text with the candidate'),
-        lens('Rebase and review', 'rebaseCandidate', 'Carry over the edits that still fit and review them again'),
-        lens('Discard candidate', 'rejectCandidate', `Reject step ${p.step}'s candidate`),
-        lens('Use my edit', 'useMyEdit', 'Keep the file as it is and continue the run from your text'),
+        lens(top, '⚠ Changed since made', 'showCandidateDiff', 'The prompt changed since this candidate was made: compare your text with the candidate'),
+        lens(top, 'Rebase', 'rebaseCandidate', 'Rebase and review: carry over the edits that still fit and review them again'),
+        lens(top, 'Discard', 'rejectCandidate', `Discard step ${p.step}'s candidate`),
+        lens(top, 'Use mine', 'useMyEdit', 'Use my edit: keep the file as it is and continue the run from your text'),
       ];
     }
     const tsa = p.candidate.tsa;
     const rebased = state.rebase?.kind === 'rebased' ? ' (carried over your edits)' : '';
+    const starts = state.plan ? hunkStarts(state.plan) : [];
+    const lines = [...new Set((starts.length > 0 ? starts : [0]).map(lineOf))];
+    const count = `${lines.length > 1 ? ` — all ${starts.length} changes` : ''}`;
+    const accept = (line: number) => lens(line, '✓ Accept', 'acceptCandidate', `Apply step ${p.step}'s candidate${rebased}${count} as one undoable edit (Ctrl/Cmd+Alt+Enter)`);
+    const reject = (line: number) => lens(line, '✗ Reject', 'rejectCandidate', `Keep the prompt as it is${count} (Ctrl/Cmd+Alt+Backspace)`);
+    const [first, ...rest] = lines;
     return [
-      lens('✓ Accept', 'acceptCandidate', `Apply step ${p.step}'s candidate${rebased} as one undoable edit (Ctrl/Cmd+Alt+Enter)`),
-      lens('✗ Reject', 'rejectCandidate', `Keep the prompt as it is (Ctrl/Cmd+Alt+Backspace)`),
-      lens(`Let TSA decide (${tsaAdviceLabel(tsa)})`, 'letTsaDecide', tsa ? `TSA: ${tsaNumbers(tsa)}` : 'TSA is off for this run: the trainer would accept'),
-      lens('Side by side', 'showCandidateDiff', 'Open the current prompt and the candidate in a diff editor'),
+      accept(first),
+      reject(first),
+      lens(first, tsa ? `TSA: ${tsa.accepted ? 'accept' : 'reject'} ${tsa.probability.toFixed(2)}` : 'TSA off', 'letTsaDecide', tsa ? `Let TSA decide: it would ${tsa.accepted ? 'accept' : 'reject'} (${tsaNumbers(tsa)})` : 'TSA is off for this run: letting it decide accepts, as the trainer would'),
+      lens(first, 'Diff', 'showCandidateDiff', 'Open the current prompt and the candidate side by side'),
+      ...rest.flatMap((line) => [accept(line), reject(line)]),
     ];
   }
 
@@ -524,7 +544,7 @@ export class ReviewCenter implements vscode.Disposable {
 
   private updateStatusItem(): void {
     const waiting = [...this.waiting].filter((p) => !p.isSettled);
-    if (waiting.length === 0) {
+    if (waiting.length === 0 || this.options.statusItem === false) {
       this.statusItem.hide();
       return;
     }

@@ -49,8 +49,15 @@ export class RunStatusBar implements RunObserver, vscode.Disposable {
       return;
     }
     this.item.text = statusBarText(cur.progress);
-    this.item.tooltip = `DLPO run ${cur.session.runId} on ${vscode.workspace.asRelativePath(cur.session.documentUri, false)} — click to open the panel`;
-    this.item.command = { command: 'dlpo.showPanel', title: 'Show Panel', arguments: [{ runId: cur.session.runId }] };
+    const file = vscode.workspace.asRelativePath(cur.session.documentUri, false);
+    const reviewing = cur.progress.waiting?.reason === 'review';
+    // The one status bar item of a run; while a candidate waits it leads to the candidate.
+    this.item.tooltip = reviewing
+      ? `The run on ${file} waits for your review — click to show the candidate. Accept: Ctrl/Cmd+Alt+Enter · Reject: Ctrl/Cmd+Alt+Backspace`
+      : `DLPO run ${cur.session.runId} on ${file} — click to open the panel`;
+    this.item.command = reviewing
+      ? { command: 'dlpo.showPendingCandidate', title: 'Show Candidate', arguments: [{ runId: cur.session.runId }] }
+      : { command: 'dlpo.showPanel', title: 'Show Panel', arguments: [{ runId: cur.session.runId }] };
     this.item.backgroundColor = cur.progress.waiting?.reason === 'review' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
     // Count down a rate-limit wait once a second; nothing ticks otherwise.

@@ -300,10 +300,10 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
       const n = reviews().length;
       await editorTab().click();
       // After the Undo the file no longer matches what the next candidate was made
-      // from, so the review may offer "Discard candidate" (a rejection) instead of Reject.
+      // from, so the review may offer "Discard" (a rejection) instead of Reject.
       const lens = await waitFor('the next candidate with a Reject (or Discard) CodeLens', async () => {
         const lenses = await wb.codeLenses(page);
-        return lenses.find((l) => /^\W*Reject$/.test(l)) ?? lenses.find((l) => /^Discard candidate$/.test(l));
+        return lenses.find((l) => /^\W*Reject$/.test(l)) ?? lenses.find((l) => /^Discard$/.test(l));
       }, { timeoutMs: 90_000 });
       await shot('next-candidate');
       await wb.clickCodeLens(page, new RegExp(`^${lens.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
