@@ -61,7 +61,8 @@ export interface ForwardView {
 export type EditView =
   | { op: 'add'; text: ClippedText }
   | { op: 'delete'; text: ClippedText }
-  | { op: 'modify'; before: ClippedText; after: ClippedText };
+  | { op: 'modify'; before: ClippedText; after: ClippedText }
+  | { op: 'move'; text: ClippedText };
 
 export interface CandidateView {
   after: ClippedText;
@@ -292,6 +293,8 @@ function editView(edit: EditEvent): EditView {
       return { op: 'delete', text: clip(edit.text, MAX_FIELD_TEXT) };
     case 'modify':
       return { op: 'modify', before: clip(edit.before, MAX_FIELD_TEXT), after: clip(edit.after, MAX_FIELD_TEXT) };
+    case 'move':
+      return { op: 'move', text: clip(edit.text, MAX_FIELD_TEXT) };
   }
 }
 

@@ -275,14 +275,14 @@ export class StepCard {
 
   private editItem(e: EditView, key: string, by: 'tlr' | 'tdo' | null): HTMLElement {
     const li = el('li', { class: `edit edit-${e.op}`, testid: `edit-${e.op}` });
-    const mark = { add: '+', delete: '−', modify: '~' }[e.op];
-    li.appendChild(el('span', { class: 'edit-mark', ariaLabel: { add: 'added', delete: 'removed', modify: 'changed' }[e.op], text: mark }));
+    const mark = { add: '+', delete: '−', modify: '~', move: '↕' }[e.op];
+    li.appendChild(el('span', { class: 'edit-mark', ariaLabel: { add: 'added', delete: 'removed', modify: 'changed', move: 'moved' }[e.op], text: mark }));
     const content = el('div', { class: 'edit-content' });
     if (e.op === 'modify') {
       content.appendChild(this.block(e.before, `${key}:b`, 'del'));
       content.appendChild(this.block(e.after, `${key}:a`, 'ins'));
     } else {
-      content.appendChild(this.block(e.text, key, e.op === 'add' ? 'ins' : 'del'));
+      content.appendChild(this.block(e.text, key, e.op === 'add' ? 'ins' : e.op === 'move' ? 'moved' : 'del'));
     }
     li.appendChild(content);
     if (by) li.appendChild(el('span', { class: 'chip', text: `reverted by ${by.toUpperCase()}` }));

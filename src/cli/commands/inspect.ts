@@ -30,7 +30,9 @@ or the text between <!-- dlpo:begin --> and <!-- dlpo:end -->, or what the optio
 Options:
   --json           print {format, frontMatter, body, bodyRange, regions, variables, template,
                    inputs, sentences}; inputs are every input of the whole file (all role
-                   sections; loop iterables and the roots of dotted names included)
+                   sections; loop iterables and the roots of dotted names included);
+                   sentences are the units DLPO edits, each with its kind and whether
+                   it is editable (front matter, comments, template lines never are)
   --section NAME   optimize one .prompty role section (system, user, assistant) or one
                    markdown heading's section
   --start N --end N  optimize the text between these UTF-16 offsets (an editor selection)
@@ -49,7 +51,7 @@ export function inspectJson(doc: PromptDocument) {
     bodyRange: { start: doc.bodyRange.start, end: doc.bodyRange.end },
     regions: doc.regions.map((r) => ({ kind: r.kind, ...(r.name !== undefined ? { name: r.name } : {}), start: r.start, end: r.end, optimizable: r.optimizable })),
     variables: doc.variables.map((v) => ({ name: v.name, raw: v.raw, syntax: v.syntax, start: v.start, end: v.end, ...(v.placeholder !== undefined ? { placeholder: v.placeholder } : {}) })),
-    sentences: segmentSentences(doc.body).map((s) => ({ text: s.text, kind: s.kind, start: s.start + doc.bodyRange.start, end: s.end + doc.bodyRange.start })),
+    sentences: segmentSentences(doc.body).map((s) => ({ text: s.text, kind: s.kind, editable: s.editable, start: s.start + doc.bodyRange.start, end: s.end + doc.bodyRange.start })),
     ...inputsJson(doc),
     eol: doc.eol === '\r\n' ? 'crlf' : 'lf',
     bom: doc.hasBom,
@@ -89,7 +91,7 @@ function humanSummary(doc: PromptDocument, data: ReturnType<typeof inspectJson>)
   const lines: string[] = [];
   lines.push(`${doc.fileName}: ${doc.format}${doc.hasBom ? ', UTF-8 BOM' : ''}, ${data.eol.toUpperCase()} line endings`);
   lines.push(`front matter: ${doc.frontMatter === null ? 'none' : Object.keys(doc.frontMatter as object).join(', ') || '(empty)'}`);
-  lines.push(`body: ${doc.bodySource}, offsets ${doc.bodyRange.start}..${doc.bodyRange.end}, ${doc.body.length} characters, ${data.sentences.length} sentence units`);
+  lines.push(`body: ${doc.bodySource}, offsets ${doc.bodyRange.start}..${doc.bodyRange.end}, ${doc.body.length} characters, ${data.sentences.length} units (${data.sentences.filter((u) => u.editable).length} editable)`);
   const names = [...new Set(doc.variables.map((v) => v.raw))];
   const inputs = data.inputs.map(describeInput);
   lines.push(`template: ${data.template}; inputs: ${inputs.length ? inputs.join('; ') : 'none'}${data.templateProblem ? ` (${data.templateProblem})` : ''}`);

@@ -3,6 +3,7 @@ import type { ChatMessage } from '../llm/chatModel';
 import { applySentenceEdits, diffSentences } from '../prompt/sentenceDiff';
 import type { SentenceEdit } from '../prompt/sentenceTypes';
 import type { BackwardContext } from './backward';
+import { breathe } from './breathe';
 import { streamBackward } from './backward';
 import type { TechniqueBlocks } from './prompts';
 import { repairRequest, updateRequest } from './prompts';
@@ -76,7 +77,9 @@ export async function proposeCandidate(ctx: BackwardContext, input: ProposalInpu
 
   let proposed = first.text;
   let after = proposed;
+  await breathe(ctx.signal);
   let edits = diffSentences(current, proposed);
+  await breathe(ctx.signal);
   const reverted: { edit: SentenceEdit; by: 'tlr' | 'tdo' }[] = [];
 
   if (method.enforceInCode) {
@@ -104,7 +107,8 @@ export async function proposeCandidate(ctx: BackwardContext, input: ProposalInpu
       });
     }
     if (r !== null && kept.length > r) {
-      const cut = limitEdits(current, kept, r);
+      const cut = limitEdits(current, kept, r, input.gradient);
+      await breathe(ctx.signal);
       notes.push({
         technique: 'tlr',
         summary: describeCut(kept.length, cut.kept.length),
@@ -112,7 +116,7 @@ export async function proposeCandidate(ctx: BackwardContext, input: ProposalInpu
           budget: r,
           proposed: kept.length,
           kept: cut.kept.length,
-          rule: 'first edits in document order',
+          rule: 'edits the gradient speaks about most, then document order',
           dropped: cut.dropped,
         },
       });

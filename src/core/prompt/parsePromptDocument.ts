@@ -21,6 +21,41 @@ function dominantEol(text: string): '\n' | '\r\n' {
   return crlf > lf ? '\r\n' : '\n';
 }
 
+/**
+ * The largest prompt body a run takes. The edit model handles it in about a second per
+ * step on a loaded 2-core machine (bench/prompt-edits.ts), so Stop stays responsive; a
+ * larger body is refused before any call, with the way out (optimize a part).
+ */
+export const MAX_PROMPT_CHARS = 1_000_000;
+
+/** Front matter at `from`, or after blank lines there (non-strict then: `---` may be a rule). */
+function frontMatterAfterBlankLines(text: string, from: number, strict: boolean, fileName: string) {
+  const at = readFrontMatter(text, from, strict, fileName);
+  if (at) return at;
+  const blank = /^(?:[ \t]*\r?\n)+/.exec(text.slice(from, from + 200));
+  return blank ? readFrontMatter(text, from + blank[0].length, false, fileName) : undefined;
+}
+
+const WRAPPER_OPEN = /^[ \t]*(?:\r?\n)*( {0,3})(`{3,}|~{3,})[ \t]*(?:prompt|prompty|markdown|md)[ \t]*\r?\n/i;
+
+/** A fence with a prompt/markdown info string around the whole file: its inside and its two lines. */
+function wrapperFence(text: string, from: number): { inner: TextRange; fences: TextRange[] } | undefined {
+  const open = WRAPPER_OPEN.exec(text.slice(from, from + 400));
+  if (!open) return undefined;
+  const innerStart = from + open[0].length;
+  const fence = open[2];
+  const close = new RegExp(`(?:^|\\n)[ ]{0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*\\s*$`).exec(text.slice(innerStart));
+  if (!close) return undefined;
+  const closeStart = innerStart + close.index + (close[0].startsWith('\n') ? 1 : 0);
+  return {
+    inner: { start: innerStart, end: closeStart },
+    fences: [
+      { start: from + open[0].length - open[0].trimStart().length, end: innerStart },
+      { start: closeStart, end: text.length },
+    ],
+  };
+}
+
 /** The range without surrounding whitespace. */
 function trimRange(text: string, r: TextRange): TextRange {
   let { start, end } = r;
@@ -42,10 +77,14 @@ function trimRange(text: string, r: TextRange): TextRange {
 export function parsePromptDocument(text: string, fileName: string, options: ParseOptions = {}): PromptDocument {
   const format = detectPromptFormat(fileName);
   const hasBom = text.charCodeAt(0) === 0xfeff;
-  const contentStart0 = hasBom ? 1 : 0;
-  const fm = format === 'text' ? undefined : readFrontMatter(text, contentStart0, requiresValidFrontMatter(format), fileName);
-  const content: TextRange = { start: fm ? fm.range.end : contentStart0, end: text.length };
   const regions: PromptRegion[] = [];
+  // A file pasted from a chat or a README is often wrapped whole in a ````prompt fence: the
+  // prompt is what the fence holds, and the fence lines are never part of the body.
+  const wrapper = format === 'text' ? undefined : wrapperFence(text, hasBom ? 1 : 0);
+  if (wrapper) for (const r of wrapper.fences) regions.push({ kind: 'wrapper', ...r, optimizable: false });
+  const inner: TextRange = wrapper?.inner ?? { start: hasBom ? 1 : 0, end: text.length };
+  const fm = format === 'text' ? undefined : frontMatterAfterBlankLines(text, inner.start, requiresValidFrontMatter(format), fileName);
+  const content: TextRange = { start: fm ? fm.range.end : inner.start, end: inner.end };
   if (fm) regions.push({ kind: 'front-matter', start: fm.range.start, end: fm.range.end, optimizable: false });
 
   const roles = format === 'prompty' ? roleSections(text, content) : [];
@@ -152,6 +191,13 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
   }
   if (!regions.some((r) => r.optimizable)) regions.push({ kind: 'body', start: chosen.start, end: chosen.end, optimizable: true });
   const body = text.slice(bodyRange.start, bodyRange.end);
+  if (body.length > MAX_PROMPT_CHARS) {
+    throw new PromptParseError(
+      `the prompt is ${(body.length / 1000).toFixed(0)} KB, over the ${MAX_PROMPT_CHARS / 1000} KB DLPO optimizes; optimize a part of it (mark it with <!-- dlpo:begin --> / <!-- dlpo:end -->, or select it)`,
+      lineAt(text, bodyRange.start),
+      fileName,
+    );
+  }
   return {
     fileName,
     format,

@@ -14,7 +14,7 @@ export interface TextRange {
   end: number;
 }
 
-export type RegionKind = 'front-matter' | 'role-section' | 'marked' | 'heading-section' | 'selection' | 'body' | 'prompt';
+export type RegionKind = 'front-matter' | 'wrapper' | 'role-section' | 'marked' | 'heading-section' | 'selection' | 'body' | 'prompt';
 
 /** A named part of the document, listed by `dlpo inspect`. */
 export interface PromptRegion extends TextRange {

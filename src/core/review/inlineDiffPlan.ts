@@ -1,3 +1,4 @@
+import { editTouches } from '../prompt/sentenceDiff';
 import { segmentSentences } from '../prompt/sentences';
 import type { SentenceEdit } from '../prompt/sentenceTypes';
 import type { CarriedEdit, RebaseConflict, RebaseResult } from './rebaseCandidate';
@@ -32,7 +33,8 @@ export interface InlineDiffPlan {
  * hunk: a run of adjacent removed or rewritten sentences is struck through, and the new
  * wording of the whole run follows it as ghost text (pairing old and new sentence by
  * position inside a hunk would put "Show each step" right after an unrelated struck
- * sentence). Conflicting edits are not drawn; the caller shows them as a conflict.
+ * sentence). A moved unit is struck where it was and shown where it goes. Conflicting
+ * edits are not drawn; the caller shows them as a conflict.
  */
 export function planInlineDiff(current: string, rebase: RebaseResult): InlineDiffPlan {
   const units = segmentSentences(current);
@@ -45,7 +47,7 @@ export function planInlineDiff(current: string, rebase: RebaseResult): InlineDif
     insertedAt.set(key, entry);
   };
   const touched = new Map<number, CarriedEdit>();
-  for (const c of rebase.carried) if (c.rebased.op !== 'add') touched.set(c.rebased.beforeIndex, c);
+  for (const c of rebase.carried) for (const i of editTouches(c.rebased)) touched.set(i, c);
   // The last index of each run of adjacent touched sentences.
   const runEnd = new Map<number, number>();
   for (const i of [...touched.keys()].sort((a, b) => b - a)) runEnd.set(i, touched.has(i + 1) ? runEnd.get(i + 1)! : i);
@@ -56,10 +58,11 @@ export function planInlineDiff(current: string, rebase: RebaseResult): InlineDif
     removed.push({ start: unit.start, end: unit.end, edit: c.original, hunkEnd: units[runEnd.get(i)!].end });
     if (c.rebased.op === 'modify') insert(units[runEnd.get(i)!].end, 'after', c.rebased.after, c.original);
   }
-  const adds = rebase.carried.filter((c) => c.rebased.op === 'add').sort((p, q) => order(p) - order(q));
+  // Added and moved units show where they go; a move's units are also struck where they were.
+  const adds = rebase.carried.filter((c) => c.rebased.op === 'add' || c.rebased.op === 'move').sort((p, q) => order(p) - order(q));
   for (const c of adds) {
     const e = c.rebased;
-    if (e.op !== 'add') continue;
+    if (e.op !== 'add' && e.op !== 'move') continue;
     if (e.anchor < 0 || units.length === 0) {
       const first = units[0];
       insert(first ? first.start : current.length, first ? 'before' : 'after', e.text, c.original);
@@ -74,5 +77,5 @@ export function planInlineDiff(current: string, rebase: RebaseResult): InlineDif
 
 function order(c: CarriedEdit): number {
   const e = c.rebased;
-  return e.op === 'add' ? e.anchor + e.afterIndex * 1e-6 : e.beforeIndex;
+  return e.op === 'add' || e.op === 'move' ? e.anchor + e.afterIndex * 1e-6 : e.beforeIndex;
 }

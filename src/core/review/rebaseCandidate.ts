@@ -1,6 +1,7 @@
 import { applySentenceEdits, diffSentences, expectedUnits } from '../prompt/sentenceDiff';
 import { segmentSentences } from '../prompt/sentences';
 import type { SentenceEdit } from '../prompt/sentenceTypes';
+import { unitTextKey } from '../prompt/unitMatching';
 import { userChanges } from './userChanges';
 
 /** What a candidate was computed against and what it proposes. */
@@ -61,14 +62,25 @@ export function rebaseCandidate(candidate: CandidateText, current: string): Reba
       conflicts.push({ edit, reason: 'edit-mismatch' });
       continue;
     }
-    if (edit.op === 'add') {
+    if (edit.op === 'add' || edit.op === 'move') {
       const anchor = edit.anchor;
       const anchorAt = anchor < 0 ? -1 : changes.currentIndexOf[anchor];
       if (changes.touchedGaps.has(anchor) || anchorAt === undefined || (anchor >= 0 && anchorAt < 0)) {
         conflicts.push({ edit, reason: 'insertion-point-changed' });
         continue;
       }
-      carried.push({ original: edit, rebased: { ...edit, anchor: anchorAt } });
+      if (edit.op === 'add') {
+        carried.push({ original: edit, rebased: { ...edit, anchor: anchorAt } });
+        continue;
+      }
+      // A moved run carries over only if the user left every unit of it as it was.
+      const at = changes.currentIndexOf[edit.beforeIndex];
+      const intact = at !== undefined && at >= 0 && Array.from({ length: edit.count }, (_, k) => changes.currentIndexOf[edit.beforeIndex + k]).every((c, k) => c === at + k);
+      if (!intact) {
+        conflicts.push({ edit, reason: 'sentence-changed' });
+        continue;
+      }
+      carried.push({ original: edit, rebased: { ...edit, beforeIndex: at, anchor: anchorAt } });
       continue;
     }
     const at = changes.currentIndexOf[edit.beforeIndex];
@@ -95,6 +107,7 @@ export function rebasedCandidateText(current: string, text: string): CandidateTe
 
 function editFitsBefore(edit: SentenceEdit, units: readonly string[]): boolean {
   if (edit.op === 'add') return edit.anchor >= -1 && edit.anchor < Math.max(units.length, 0);
+  if (edit.op === 'move') return units.slice(edit.beforeIndex, edit.beforeIndex + edit.count).join('\n') === edit.text;
   const expected = edit.op === 'delete' ? edit.text : edit.before;
   return units[edit.beforeIndex] === expected;
 }
@@ -102,8 +115,9 @@ function editFitsBefore(edit: SentenceEdit, units: readonly string[]): boolean {
 /** Whether the edits turn `before` into `after`'s sentences (else they cannot be carried over). */
 function describesCandidate(candidate: CandidateText): boolean {
   try {
-    const want = segmentSentences(candidate.after).map((u) => u.text);
-    const got = expectedUnits(candidate.before, candidate.edits);
+    // Compared as units (list numbering set aside): applying renumbers lists.
+    const want = segmentSentences(candidate.after).map((u) => unitTextKey(u.text));
+    const got = expectedUnits(candidate.before, candidate.edits).map(unitTextKey);
     return want.length === got.length && want.every((t, i) => t === got[i]);
   } catch {
     return false;

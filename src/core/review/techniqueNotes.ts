@@ -36,6 +36,8 @@ export function revertedAround(notes: StepTechniqueNotes, beforeIndex: number): 
       lines.push(by === 'tdo' ? `${who} from deletion` : `${who} the deletion of this sentence`);
     } else if (edit.op === 'add' && edit.anchor === beforeIndex) {
       lines.push(`${by === 'tdo' ? 'TDO kept out' : 'TLR cut'} a sentence that would follow: “${edit.text}”`);
+    } else if (edit.op === 'move' && beforeIndex >= edit.beforeIndex && beforeIndex < edit.beforeIndex + edit.count) {
+      lines.push(by === 'tdo' ? `${who} from being moved` : `${who} the move of this part elsewhere`);
     }
   }
   return lines;

@@ -11,9 +11,11 @@ import { z } from 'zod';
 const Step = z.number().int().min(0);
 const Split = z.enum(['train', 'val', 'test']);
 
+const UnitKind = z.enum(['sentence', 'heading', 'list-item', 'table', 'code', 'quote', 'html', 'rule', 'front-matter', 'comment', 'template', 'wrapper']);
+
 /** A sentence edit as journaled (also the shape a checkpointed pending candidate keeps). */
 export const SentenceEditSchema = z.union([
-  z.object({ op: z.literal('add'), afterIndex: z.number().int(), text: z.string(), anchor: z.number().int() }),
+  z.object({ op: z.literal('add'), afterIndex: z.number().int(), text: z.string(), anchor: z.number().int(), gap: z.string().optional(), kind: UnitKind.optional() }),
   z.object({ op: z.literal('delete'), beforeIndex: z.number().int(), text: z.string() }),
   z.object({
     op: z.literal('modify'),
@@ -21,6 +23,16 @@ export const SentenceEditSchema = z.union([
     afterIndex: z.number().int(),
     before: z.string(),
     after: z.string(),
+    kind: UnitKind.optional(),
+  }),
+  z.object({
+    op: z.literal('move'),
+    beforeIndex: z.number().int(),
+    count: z.number().int().min(1),
+    afterIndex: z.number().int(),
+    anchor: z.number().int(),
+    text: z.string(),
+    gap: z.string().optional(),
   }),
 ]);
 

@@ -153,6 +153,8 @@ export function describeEdits(edits: readonly SentenceEdit[]): string[] {
         return `− ${e.text}`;
       case 'modify':
         return `~ ${e.before} → ${e.after}`;
+      case 'move':
+        return `↕ ${e.text}`;
     }
   });
 }

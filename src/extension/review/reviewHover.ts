@@ -33,10 +33,14 @@ export function reviewHover(p: PendingReview, edits: readonly SentenceEdit[]): v
   const news = edits.flatMap((e) => (e.op === 'modify' ? [e.after] : e.op === 'add' ? [e.text] : []));
   const struck = olds.map((t) => `~~${quote(t)}~~`).join(' ');
   const added = news.map((t) => quote(t)).join(' ');
-  if (olds.length === 0) md.appendMarkdown(`Adds ${added}\n\n`);
+  if (olds.length === 0 && news.length === 0) {
+    // Only moves: described below.
+  } else if (olds.length === 0) md.appendMarkdown(`Adds ${added}\n\n`);
   else if (news.length === 0) md.appendMarkdown(`Removes ${struck}\n\n`);
   else if (olds.length === 1 && news.length === 1) md.appendMarkdown(`Rewrites ${struck} → ${added}\n\n`);
   else md.appendMarkdown(`Replaces ${struck} with ${added}\n\n`);
+  const moved = edits.flatMap((e) => (e.op === 'move' ? [e.text] : []));
+  if (moved.length > 0) md.appendMarkdown(`Moves ${moved.map((t) => quote(t)).join(' ')} (unchanged) to where it is shown\n\n`);
   const changedText = edits.map((e) => (e.op === 'modify' ? `${e.before} ${e.after}` : e.text)).join(' ');
   const related = relatedGradientSentences(changedText, p.candidate.gradient, 2);
   if (related.length > 0) {

@@ -35,6 +35,16 @@ describe('bad inputs: dlpo inspect and dlpo eval exit 2 with a clear message', f
     }
   });
 
+  it('a prompt over the 1 MB DLPO optimizes is refused before any call, with the way out', async () => {
+    write('huge.prompt.md', `---\ndescription: big\n---\n\n${'Answer the question carefully. '.repeat(35_000)}\n`);
+    for (const argv of [['inspect', 'huge.prompt.md'], evalArgs('huge.prompt.md'), ['run', 'huge.prompt.md', '--data', 'data.jsonl', '--simulator', '--quiet']]) {
+      const r = await runDlpo(argv, { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /huge\.prompt\.md:5: the prompt is 1085 KB, over the 1000 KB DLPO optimizes; optimize a part of it \(mark it with <!-- dlpo:begin --> \/ <!-- dlpo:end -->, or select it\)/);
+    }
+    assert.ok(!fs.existsSync(path.join(dir, '.dlpo')), 'no run folder was made');
+  });
+
   it('unparseable prompt file: reason and line', async () => {
     write('broken.prompt.md', '---\ndescription: x\ntools: [a, b\n---\nBody');
     const r = await runDlpo(['inspect', 'broken.prompt.md', '--json'], { cwd: dir });

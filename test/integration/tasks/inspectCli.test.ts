@@ -11,7 +11,7 @@ interface InspectJson {
   bodyRange: { start: number; end: number };
   regions: { kind: string; name?: string; start: number; end: number; optimizable: boolean }[];
   variables: { name: string; raw: string; syntax: string; start: number; end: number }[];
-  sentences: { text: string; kind: string; start: number; end: number }[];
+  sentences: { text: string; kind: string; editable: boolean; start: number; end: number }[];
   eol: string;
   bom: boolean;
 }
@@ -42,6 +42,30 @@ describe('dlpo inspect --json', function () {
     assert.deepEqual(out.sentences.map((s) => s.kind), ['heading', 'sentence', 'sentence', 'list-item']);
     for (const s of out.sentences) assert.equal(text.slice(s.start, s.end), s.text);
     assert.deepEqual(out.regions.map((g) => [g.kind, g.optimizable]), [['front-matter', false], ['body', true]]);
+  });
+
+  it('units with their kinds: a whole file wrapped in a ````prompt fence, front matter inside, template lines and a table', async () => {
+    const content = '````prompt\n\n---\nmode: agent\n---\n# Review\n\nCheck the code, e.g. Types. Step 1. Read it.\n\n{% if strict %}\n1. Fail on warnings\n   and on notes.\n{% endif %}\n\n| level | action |\n|---|---|\n| warn | fix |\n````\n';
+    fs.writeFileSync(path.join(dir, 'wrapped.prompt.md'), content, 'utf8');
+    const r = await runDlpo(['inspect', 'wrapped.prompt.md', '--json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as InspectJson;
+    assert.deepEqual(out.frontMatter, { mode: 'agent' });
+    assert.ok(out.body.startsWith('# Review') && out.body.endsWith('| warn | fix |'), out.body);
+    assert.deepEqual(
+      out.sentences.map((u) => [u.kind, u.editable, u.text]),
+      [
+        ['heading', true, '# Review'],
+        ['sentence', true, 'Check the code, e.g. Types.'],
+        ['sentence', true, 'Step 1. Read it.'],
+        ['template', false, '{% if strict %}'],
+        ['list-item', true, '1. Fail on warnings\n   and on notes.'],
+        ['template', false, '{% endif %}'],
+        ['table', true, '| level | action |\n|---|---|\n| warn | fix |'],
+      ],
+    );
+    for (const u of out.sentences) assert.equal(content.slice(u.start, u.end), u.text);
+    assert.deepEqual(out.regions.map((g) => g.kind), ['wrapper', 'wrapper', 'front-matter', 'body']);
   });
 
   it('a .prompty: the system section; --section user picks the other one', async () => {

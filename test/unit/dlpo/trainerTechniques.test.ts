@@ -25,7 +25,9 @@ describe('trainer: techniques in the loop', () => {
       assert.match(extractTagBody(update.user, TAG.learningRate)!, /Your learning rate is 2\./);
       const candidate = eventsOf(events, 'candidate')[0];
       assert.equal(candidate.edits.length, 2);
-      assert.equal(candidate.after, 'Alpha 1. Beta 2. Gamma three. Delta four.');
+      // The harness's gradient says "work step by step": the added "Think step by step."
+      // shares its words and is kept first; the rest tie and keep document order.
+      assert.equal(candidate.after, 'Alpha 1. Beta two. Gamma three. Delta four. Think step by step.');
       assert.deepEqual(candidate.reverted.map((r) => r.by), ['tlr', 'tlr', 'tlr']);
       const cut = eventsOf(events, 'technique-applied').find((e) => e.technique === 'tlr' && /cut/.test(e.summary))!;
       assert.equal(cut.summary, 'TLR cut 5 edits to 2');

@@ -45,8 +45,17 @@ describe('planInlineDiff', () => {
   it('shows insertions at the start in front of the first sentence', () => {
     const before = 'A one. B two.';
     const plan = planInlineDiff(before, rebaseCandidate(candidateOf(before, 'Zero first. A one. B two.'), before));
-    assert.deepEqual(plan.inserted, [{ at: 0, side: 'before', texts: ['Zero first.'], edits: [{ op: 'add', afterIndex: 0, text: 'Zero first.', anchor: -1 }] }]);
+    assert.deepEqual(plan.inserted, [{ at: 0, side: 'before', texts: ['Zero first.'], edits: [{ op: 'add', afterIndex: 0, text: 'Zero first.', anchor: -1, gap: '', kind: 'sentence' }] }]);
     assert.deepEqual(plan.removed, []);
+  });
+
+  it('shows a moved section struck where it was and in full where it goes', () => {
+    const before = '## Rules\n\nBe exact.\n\n## Format\n\nReply in JSON.';
+    const c = candidateOf(before, '## Format\n\nReply in JSON.\n\n## Rules\n\nBe exact.');
+    assert.deepEqual(c.edits.map((e) => e.op), ['move']);
+    const plan = planInlineDiff(before, rebaseCandidate(c, before));
+    assert.deepEqual(plan.removed.map((r) => slice(before, r)), ['## Rules', 'Be exact.']);
+    assert.deepEqual(plan.inserted.map((i) => [i.at, i.texts]), [[before.length, ['## Rules\nBe exact.']]]);
   });
 
   it('draws against the user’s current text and leaves conflicting edits out', () => {

@@ -2,6 +2,7 @@ import type { TechniqueOptions } from '../../config/runConfig';
 import type { Rng } from '../../run/rng';
 import { editTouches } from '../../prompt/sentenceDiff';
 import type { Sentence, SentenceEdit } from '../../prompt/sentenceTypes';
+import { FIXED_KINDS } from '../../prompt/sentenceTypes';
 
 /**
  * TDO, textual dropout: each step ceil(n·p) of the prompt's n sentence units, drawn
@@ -19,11 +20,16 @@ export function dropoutOptions(t: TechniqueOptions, enforce: boolean): DropoutOp
   return { p: t.dropout, enforce };
 }
 
-/** Indices (sorted) of the protected units; always draws from `rng` when p > 0 and n > 0. */
+/**
+ * Indices (sorted) of the protected units, ceil(n·p) of the n editable ones (front
+ * matter, comments and template lines are never editable, so freezing them would freeze
+ * nothing); always draws from `rng` when p > 0 and n > 0.
+ */
 export function chooseProtected(sentences: readonly Sentence[], p: number, rng: Rng): number[] {
-  if (p <= 0 || sentences.length === 0) return [];
-  const k = Math.min(sentences.length, Math.ceil(sentences.length * p));
-  return rng.sample(sentences.map((_, i) => i), k).sort((a, b) => a - b);
+  const editable = sentences.flatMap((s, i) => (FIXED_KINDS.has(s.kind) ? [] : [i]));
+  if (p <= 0 || editable.length === 0) return [];
+  const k = Math.min(editable.length, Math.ceil(editable.length * p));
+  return rng.sample(editable, k).sort((a, b) => a - b);
 }
 
 /** The body of the DROPOUT block: one protected unit per line. */

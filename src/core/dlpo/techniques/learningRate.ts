@@ -1,15 +1,16 @@
 import type { MethodOptions, TechniqueOptions } from '../../config/runConfig';
-import { applySentenceEdits, diffSentences, editPosition } from '../../prompt/sentenceDiff';
+import { applySentenceEdits, diffSentences, editNewText, editOldText, editPosition } from '../../prompt/sentenceDiff';
 import type { SentenceEdit } from '../../prompt/sentenceTypes';
+import { contentWords } from '../../review/gradientRelevance';
 
 /**
- * TLR, textual learning rate: at most R sentence edits (add, delete or modify one
- * sentence each) per step. The request follows the reference's three regimes; unlike
- * the reference, the budget is also enforced in code: the proposal is diffed against
- * the current prompt at sentence level and, when over budget, cut back to the first R
- * edits in document order (or re-asked once first, with `tlrOverBudget: 'reask'`).
- * Document order is chosen over "most important" because nothing in the reply ranks
- * the edits, and a positional rule is predictable for the user reviewing the diff.
+ * TLR, textual learning rate: at most R edits (add, delete, rewrite or move one unit
+ * each; see `diffSentences`) per step. The request follows the reference's three
+ * regimes; unlike the reference, the budget is also enforced in code: the proposal is
+ * diffed against the current prompt and, when over budget, cut back to R edits (or
+ * re-asked once first, with `tlrOverBudget: 'reask'`). The R kept are the ones the
+ * gradient speaks about most (`rankEdits`): the feedback is what asked for the change,
+ * so an edit that shares its words is the one it asked for; ties keep document order.
  */
 
 export interface LearningRateOptions {
@@ -71,7 +72,7 @@ export function learningRateRegime(r: number, contrastiveEntries: number): Learn
  */
 export function learningRateInstruction(r: number, contrastiveEntries: number, enforce: boolean): string | null {
   if (r <= 0) return null;
-  const budgetLine = `Make at most ${r} sentence edits (each edit adds, deletes or modifies one sentence) and keep every other sentence unchanged.`;
+  const budgetLine = `Make at most ${r} edits (each edit adds, deletes, rewrites or moves one sentence, list item, heading or table) and keep every other sentence unchanged.`;
   switch (learningRateRegime(r, contrastiveEntries)) {
     case 'sentence-budget':
       return `${WORKED_EXAMPLE}\n\nYour learning rate is ${r}. In this step make ${r} edit(s) where the feedback calls for them, and leave every other sentence exactly as it is.`;
@@ -94,22 +95,34 @@ export interface BudgetResult {
 }
 
 /**
- * Cuts a proposal (`before` plus `edits`, a subset of one `diffSentences`) back to at
- * most `r` edits: the first r in document order. The result is re-diffed and, should
- * re-alignment of repeated sentences ever count more than r, cut further, so the
- * guarantee holds by construction.
+ * The edits in the order TLR keeps them: by how much of the gradient's vocabulary the
+ * edit's old and new text share (distinct content words), most first; equal scores, and
+ * every edit when there is no gradient, in document order.
  */
-export function limitEdits(before: string, edits: readonly SentenceEdit[], r: number): BudgetResult {
-  const ordered = edits
-    .map((edit, i) => ({ edit, i }))
-    .sort((p, q) => editPosition(p.edit) - editPosition(q.edit) || p.i - q.i)
+export function rankEdits(edits: readonly SentenceEdit[], gradient = ''): SentenceEdit[] {
+  const vocabulary = new Set(contentWords(gradient));
+  const score = (edit: SentenceEdit) => new Set(contentWords(`${editOldText(edit)} ${editNewText(edit)}`).filter((w) => vocabulary.has(w))).size;
+  return edits
+    .map((edit, i) => ({ edit, i, score: score(edit) }))
+    .sort((p, q) => q.score - p.score || editPosition(p.edit) - editPosition(q.edit) || p.i - q.i)
     .map((x) => x.edit);
-  let keep = Math.min(Math.max(r, 0), ordered.length);
+}
+
+/**
+ * Cuts a proposal (`before` plus `edits`, a subset of one `diffSentences`) back to at
+ * most `r` edits, the first r of `rankEdits`. Any subset applies to a well-formed
+ * document (`applySentenceEdits`); the result is re-diffed and, should re-alignment of
+ * repeated units ever count more than r, cut further, so the guarantee holds by
+ * construction.
+ */
+export function limitEdits(before: string, edits: readonly SentenceEdit[], r: number, gradient = ''): BudgetResult {
+  const ranked = rankEdits(edits, gradient);
+  let keep = Math.min(Math.max(r, 0), ranked.length);
   for (;;) {
-    const kept = ordered.slice(0, keep);
+    const kept = ranked.slice(0, keep).sort((p, q) => editPosition(p) - editPosition(q));
     const text = applySentenceEdits(before, kept);
     if (keep === 0 || diffSentences(before, text).length <= r) {
-      return { text, kept, dropped: ordered.slice(keep) };
+      return { text, kept, dropped: ranked.slice(keep) };
     }
     keep--;
   }
