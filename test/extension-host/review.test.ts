@@ -225,12 +225,47 @@ describe('candidate review in the editor (real extension host)', function () {
     for (const l of lenses) rows.set(l.range.start.line, [...(rows.get(l.range.start.line) ?? []), l.command!.title]);
     assert.deepEqual([...rows.keys()], [lineOf('Show work.'), lineOf('Answer with a number.')], 'one row above each hunk, none at the top of the prompt');
     assert.ok(lineOf('Show work.') > doc.positionAt(FRONT_MATTER.length).line + 10);
-    assert.deepEqual(rows.get(lineOf('Show work.')), ['✓ Accept', '✗ Reject', 'TSA: accept 0.82', 'Diff']);
-    assert.deepEqual(rows.get(lineOf('Answer with a number.')), ['✓ Accept', '✗ Reject']);
-    // A half-width editor beside the panel shows about 60 columns; CodeLens adds " | " between items.
-    for (const [line, titles] of rows) assert.ok(titles.join(' | ').length <= 45, `row at line ${line} fits: ${titles.join(' | ')}`);
+    assert.deepEqual(rows.get(lineOf('Show work.')), ['✓ Accept', '✗ Reject', 'TSA: accept 0.82', 'Diff', 'Drop']);
+    assert.deepEqual(rows.get(lineOf('Answer with a number.')), ['✓ Accept', '✗ Reject', 'Drop']);
+    // A half-width editor beside the panel on a 13" screen shows some 70 columns of CodeLens text; CodeLens adds " | " between items.
+    for (const [line, titles] of rows) assert.ok(titles.join(' | ').length <= 55, `row at line ${line} fits: ${titles.join(' | ')}`);
     await vscode.commands.executeCommand(cmd('rejectCandidate'), { runId: t.runId });
     assert.deepEqual(await decision, { accepted: false, by: 'user' });
+  });
+
+  it('shows each hunk’s new text as a suggestion thread in place (multi-line, nothing written), and per-hunk Drop gives an edited acceptance', async () => {
+    const body = 'Solve the problem. Show work.\nCheck the answer.\nAnswer with a number.';
+    const t = await setUp('manual', `${FRONT_MATTER}${body}\n`);
+    const original = t.bytes();
+    // Hunk 1 rewrites "Show work." into two lines; hunk 2 rewrites the last sentence.
+    const after = 'Solve the problem. Show all your work,\none step per line.\nCheck the answer.\nAnswer with a number and its units.';
+    const decision = t.review(candidateFor(t.runId, 1, body, after));
+    const shown = await until('suggestion threads', () => {
+      const s = center.suggestionsFor(t.uri);
+      return s && s.length === 2 && s;
+    });
+    const doc = t.editor.document;
+    assert.deepEqual(shown.map((s) => s.added), [['Show all your work,', 'one step per line.'], ['Answer with a number and its units.']], 'the whole new text, line by line');
+    assert.deepEqual(shown.map((s) => s.removed), [['Show work.'], ['Answer with a number.']]);
+    assert.deepEqual(shown.map((s) => s.line), [doc.positionAt(doc.getText().indexOf('Show work.')).line, doc.positionAt(doc.getText().indexOf('Answer with')).line]);
+    // Autosave or not: a suggestion is not an edit.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
+    try {
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.equal(doc.isDirty, false);
+      assert.deepEqual(t.bytes(), original, 'the file on disk is unchanged before acceptance');
+    } finally {
+      await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+    }
+
+    // Keep hunk 2, leave hunk 1 out, accept: only hunk 2 is written, as an edited acceptance.
+    await vscode.commands.executeCommand(cmd('dropHunk'), { runId: t.runId, hunk: 0 });
+    await until('one suggestion left', () => center.suggestionsFor(t.uri)?.length === 1);
+    await vscode.commands.executeCommand(cmd('acceptCandidate'), { runId: t.runId });
+    const kept = 'Solve the problem. Show work.\nCheck the answer.\nAnswer with a number and its units.';
+    assert.deepEqual(await decision, { accepted: true, by: 'user', prompt: kept });
+    assert.equal(doc.getText(), `${FRONT_MATTER}${kept}\n`);
+    await until('suggestions cleared', () => !center.suggestionsFor(t.uri));
   });
 
   it('keeps model text in the hover inert: no HTML, no live links, bidi and zero-width characters visible', async () => {

@@ -23,6 +23,7 @@ import { isSimulatorModel, SIMULATOR_LABEL, type SimulatorModel } from '../../co
 import { numberOption, parseCommandArgs, stringOption } from '../args';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../command';
 import { checkFolderOption } from '../folderOption';
+import { contextProblem } from '../../core/run/contextCheck';
 import { explainMissingKey, keylessModels, type KeylessModel } from '../missingKey';
 
 import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, parseModelOptions, resolveApiKey } from '../modelOptions';
@@ -166,6 +167,9 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
   const fileParams = applyFileModelParameters(config, fileModelParameters(doc.frontMatter), layers);
   config = fileParams.config;
   if (!model.quiet && fileParams.notes.length) io.stderr.write(`Forward calls: ${fileParams.notes.join('; ')}.\n`);
+  // Before anything else is built: a prompt over the model's context is refused unrendered.
+  const tooLong = contextProblem({ promptText: doc.body, model: config.forward, role: 'forward' });
+  if (tooLong) throw new UsageError(tooLong);
   // The backward model is only called by the judge metric, which a promptfoo file can imply
   // without --metric; a missing key for it is an error only if it is called.
   const optionalKey = (spec: RunConfig['backward']) => {
@@ -202,6 +206,8 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
   let examples = examplesOf(task, split);
   if (limit !== undefined) examples = examples.slice(0, limit);
   if (examples.length === 0) throw new UsageError(`The ${split} split of ${task.id} is empty; choose another --split or larger split sizes.`);
+  const tooLongRequest = contextProblem({ promptText: doc.body, model: config.forward, role: 'forward', task, examples, includeFormatInstruction: values['no-format-instruction'] !== true });
+  if (tooLongRequest) throw new UsageError(tooLongRequest);
 
   const dataName = path.isAbsolute(task.id) ? path.relative(io.cwd, task.id) || task.id : task.id;
   const simulator = isSimulatorModel(models.forward.base);

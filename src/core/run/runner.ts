@@ -21,6 +21,7 @@ import { answerKeyFromExamples } from '../simulator/answerKey';
 import { isSimulatorModel, type SimulatorModel } from '../simulator/simulatorModel';
 import { CHECKPOINT_VERSION, CheckpointError, configHash, legacyConfigHash, readCheckpoint, writeCheckpoint, writeFileAtomic, type CheckpointFile } from './checkpoint';
 import type { RunEvent, RunEventOf, UsageTotals } from './events';
+import { contextProblem } from './contextCheck';
 import { InFlightTracker } from './inFlight';
 import { addUsage, recoverSpend, type RecoveredSpend } from './recoverSpend';
 import { JournalWriter, readJournal } from './journal';
@@ -267,6 +268,13 @@ async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => 
       prompt.document,
       prompt.file,
     );
+    if (!resuming) {
+      // Before any call: requests that cannot fit the models' context windows are bad input.
+      const tooLong =
+        contextProblem({ promptText: prompt.body, model: config.forward, role: 'forward', task, examples: [...task.train, ...task.val, ...task.test] }) ??
+        contextProblem({ promptText: prompt.body, model: config.backward, role: 'backward' });
+      if (tooLong) throw new RunSetupError(tooLong);
+    }
   } catch (e) {
     if (!resuming) fs.rmSync(paths.dir, { recursive: true, force: true });
     throw e;

@@ -24,6 +24,9 @@ export function registerReviewCommands(ctx: ReviewHost): ReviewCenter {
   ctx.registerCommand('letTsaDecide', withPending((p) => center.letTsaDecide(p)));
   ctx.registerCommand('rebaseCandidate', withPending((p) => center.resolveConflict(p, 'rebase')));
   ctx.registerCommand('useMyEdit', withPending((p) => center.resolveConflict(p, 'mine')));
+  ctx.registerCommand('dropHunk', (arg?: { runId?: string; hunk?: number }) =>
+    withPending((p) => center.dropHunk(p, typeof arg?.hunk === 'number' ? arg.hunk : -1))(arg),
+  );
   ctx.registerCommand('showCandidateDiff', withPending((p) => center.showSideBySide(p)));
   ctx.registerCommand('showPendingCandidate', withPending((p) => center.reveal(p)));
   ctx.registerCommand('setReviewMode', (arg?: { runId?: string; mode?: string }) => setReviewMode(center, arg));

@@ -13,7 +13,9 @@ import { RunRegion, type PromptRegion } from './promptRegion';
 import { DEFAULT_REVIEW_NAMES, type ReviewHost, type ReviewNames } from './reviewHost';
 import { ReviewDecorations, type RenderedDiff } from './reviewDecorations';
 import { editAt, reviewHover } from './reviewHover';
-import { hunkStarts } from '../../core/review/hunkStarts';
+import { planHunks } from '../../core/review/hunkStarts';
+import { applySentenceEdits } from '../../core/prompt/sentenceDiff';
+import { ReviewComments, type RenderedSuggestion } from './reviewComments';
 
 export type ReviewMode = 'manual' | 'tsa' | 'auto';
 export const REVIEW_MODES: readonly ReviewMode[] = ['manual', 'tsa', 'auto'];
@@ -102,6 +104,7 @@ export class ReviewCenter implements vscode.Disposable {
   private readonly regions = new Map<string, RunRegion>();
   private readonly decisionTimes = new Map<string, Map<number, string>>();
   private readonly decorations: ReviewDecorations;
+  private readonly comments: ReviewComments;
   private readonly documents = new CandidateDocuments();
   private readonly changeEmitter = new vscode.EventEmitter<ReviewChange>();
   readonly onDidChangeReview = this.changeEmitter.event;
@@ -115,6 +118,7 @@ export class ReviewCenter implements vscode.Disposable {
   ) {
     this.names = { ...DEFAULT_REVIEW_NAMES, ...options.names };
     this.decorations = new ReviewDecorations(host.extensionContext.extensionUri);
+    this.comments = new ReviewComments(`${this.names.contextKey}.suggestions`);
     this.statusItem = vscode.window.createStatusBarItem(`${this.names.contextKey}.status`, vscode.StatusBarAlignment.Left, 99);
     this.statusItem.name = 'DLPO candidate review';
     const lenses: vscode.CodeLensProvider = {
@@ -124,6 +128,7 @@ export class ReviewCenter implements vscode.Disposable {
     const hovers: vscode.HoverProvider = { provideHover: (doc, position) => this.hover(doc, position) };
     this.disposables.push(
       this.decorations,
+      this.comments,
       this.documents,
       this.changeEmitter,
       this.lensEmitter,
@@ -249,6 +254,7 @@ export class ReviewCenter implements vscode.Disposable {
 
   private drop(p: PendingReview): void {
     if (this.pendings.get(p.runId) === p) this.pendings.delete(p.runId);
+    if (!this.pendingForDocument(p.session.documentUri)) this.comments.clear(p.session.documentUri);
     if (this.waiting.delete(p) && p.session.status === 'waiting-review') setSessionStatus(p.session, 'running');
     this.updateStatusItem();
     this.refreshDocument(p.session.documentUri);
@@ -446,14 +452,46 @@ export class ReviewCenter implements vscode.Disposable {
     const p = this.pendingForDocument(editor.document.uri);
     if (!p) {
       if (this.decorations.renderedFor(editor.document.uri)) this.decorations.clear(editor);
+      this.comments.clear(editor.document.uri);
       return;
     }
     const state = this.stateOf(p, editor.document);
     if (!state.region || !state.plan) {
       this.decorations.clear(editor);
+      this.comments.clear(editor.document.uri);
       return;
     }
     this.decorations.render(editor, state.region.toDocumentOffset, state.plan);
+    this.comments.render(editor.document, state.region.toDocumentOffset, planHunks(state.plan), p.step);
+  }
+
+  /** The suggestions shown as comment threads in `uri` (for tests and diagnostics). */
+  suggestionsFor(uri: vscode.Uri): RenderedSuggestion[] | undefined {
+    return this.comments.renderedFor(uri);
+  }
+
+  /**
+   * Leaves one hunk out of the candidate: the candidate becomes the others, drawn again,
+   * and Accept then applies only those — an edited acceptance the run scores and continues
+   * from. Dropping the last hunk rejects the candidate.
+   */
+  async dropHunk(p: PendingReview, index: number): Promise<void> {
+    if (p.isSettled) return;
+    const { document } = await regionOf(p.session.documentUri, this.regionFor(p.session));
+    const state = this.stateOf(p, document);
+    if (!state.region || !state.plan || !state.rebase || state.rebase.kind === 'conflict') return;
+    const hunks = planHunks(state.plan);
+    const hunk = hunks[index];
+    if (!hunk) return;
+    if (hunks.length === 1) {
+      this.reject(p, 'user');
+      return;
+    }
+    const dropped = new Set(hunk.edits);
+    const kept = state.rebase.carried.filter((c) => !dropped.has(c.original)).map((c) => c.rebased);
+    p.text = rebasedCandidateText(state.region.text, applySentenceEdits(state.region.text, kept));
+    this.refreshDocument(p.session.documentUri);
+    this.changeEmitter.fire({ runId: p.runId, kind: 'updated', step: p.step });
   }
 
   private updateSideBySide(p: PendingReview, state: RegionState): vscode.Uri[] {
@@ -496,8 +534,8 @@ export class ReviewCenter implements vscode.Disposable {
     const lineOf = (regionOffset: number) => doc.positionAt(state.region!.toDocumentOffset(regionOffset)).line;
     const top = state.region ? doc.positionAt(state.region.start).line : 0;
     const arg = { runId: p.runId };
-    const lens = (line: number, title: string, name: string, tooltip: string) =>
-      new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title, command: this.commandId(name), arguments: [arg], tooltip });
+    const lens = (line: number, title: string, name: string, tooltip: string, extra: Record<string, unknown> = {}) =>
+      new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title, command: this.commandId(name), arguments: [{ ...arg, ...extra }], tooltip });
     if (!state.region) {
       return [
         lens(top, '⚠ Prompt not found', 'showPendingCandidate', 'DLPO cannot find the prompt text in this file: fix the front matter to review the candidate'),
@@ -514,19 +552,30 @@ export class ReviewCenter implements vscode.Disposable {
     }
     const tsa = p.candidate.tsa;
     const rebased = state.rebase?.kind === 'rebased' ? ' (carried over your edits)' : '';
-    const starts = state.plan ? hunkStarts(state.plan) : [];
-    const lines = [...new Set((starts.length > 0 ? starts : [0]).map(lineOf))];
-    const count = `${lines.length > 1 ? ` — all ${starts.length} changes` : ''}`;
+    const hunks = state.plan ? planHunks(state.plan) : [];
+    const many = hunks.length > 1;
+    const count = many ? ` — all ${hunks.length} changes` : '';
     const accept = (line: number) => lens(line, '✓ Accept', 'acceptCandidate', `Apply step ${p.step}'s candidate${rebased}${count} as one undoable edit (Ctrl/Cmd+Alt+Enter)`);
     const reject = (line: number) => lens(line, '✗ Reject', 'rejectCandidate', `Keep the prompt as it is${count} (Ctrl/Cmd+Alt+Backspace)`);
-    const [first, ...rest] = lines;
-    return [
-      accept(first),
-      reject(first),
-      lens(first, tsa ? `TSA: ${tsa.accepted ? 'accept' : 'reject'} ${tsa.probability.toFixed(2)}` : 'TSA off', 'letTsaDecide', tsa ? `Let TSA decide: it would ${tsa.accepted ? 'accept' : 'reject'} (${tsaNumbers(tsa)})` : 'TSA is off for this run: letting it decide accepts, as the trainer would'),
-      lens(first, 'Diff', 'showCandidateDiff', 'Open the current prompt and the candidate side by side'),
-      ...rest.flatMap((line) => [accept(line), reject(line)]),
-    ];
+    const drop = (line: number, hunk: number) =>
+      lens(line, 'Drop', 'dropHunk', `Leave change ${hunk + 1} of ${hunks.length} out; Accept then applies the others (an edited acceptance the run continues from)`, { hunk });
+    const lenses: vscode.CodeLens[] = [];
+    const seen = new Set<number>();
+    (hunks.length > 0 ? hunks : [{ start: 0 }]).forEach((h, i) => {
+      const line = lineOf(h.start);
+      if (!seen.has(line)) {
+        lenses.push(accept(line), reject(line));
+        if (seen.size === 0) {
+          lenses.push(
+            lens(line, tsa ? `TSA: ${tsa.accepted ? 'accept' : 'reject'} ${tsa.probability.toFixed(2)}` : 'TSA off', 'letTsaDecide', tsa ? `Let TSA decide: it would ${tsa.accepted ? 'accept' : 'reject'} (${tsaNumbers(tsa)})` : 'TSA is off for this run: letting it decide accepts, as the trainer would'),
+            lens(line, 'Diff', 'showCandidateDiff', 'Open the current prompt and the candidate side by side'),
+          );
+        }
+        seen.add(line);
+      }
+      if (many) lenses.push(drop(line, i));
+    });
+    return lenses;
   }
 
   private hover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
