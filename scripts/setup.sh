@@ -3,8 +3,11 @@
 #   1. npm dependencies: `npm ci` (or `npm install` without a lock file), but only when
 #      node_modules is missing or older than package-lock.json;
 #   2. `npm run build` (the extension, webview and CLI bundles in dist/);
-#   3. the end-to-end prerequisites via scripts/e2e-setup.sh, when that script exists.
-# Usage: scripts/setup.sh   (also `npm run setup`). DLPO_SKIP_E2E=1 skips step 3.
+#   3. the pinned promptfoo CLI the promptfoo integration test runs (scripts/promptfoo-setup.sh,
+#      cached in ~/.cache/dlpo-promptfoo);
+#   4. the end-to-end prerequisites via scripts/e2e-setup.sh, when that script exists.
+# Usage: scripts/setup.sh   (also `npm run setup`). DLPO_SKIP_PROMPTFOO=1 skips step 3,
+# DLPO_SKIP_E2E=1 skips step 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +37,10 @@ fi
 
 echo "setup: npm run build"
 npm run --silent build
+
+if [ -z "${DLPO_SKIP_PROMPTFOO:-}" ]; then
+  bash scripts/promptfoo-setup.sh
+fi
 
 if [ -z "${DLPO_SKIP_E2E:-}" ] && [ -f scripts/e2e-setup.sh ]; then
   echo "setup: scripts/e2e-setup.sh"

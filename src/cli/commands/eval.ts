@@ -18,6 +18,7 @@ import { parsePromptDocument } from '../../core/prompt/parsePromptDocument';
 import { estimatedNote, formatScore } from '../../core/run/report';
 import type { PromptDocument, RegionOption } from '../../core/prompt/promptDocument';
 import { taskForPrompt } from '../../core/data/taskForPrompt';
+import { buildPromptfooConfig, exportTests } from '../../core/promptfoo/exportConfig';
 import { answerKeyFromExamples } from '../../core/simulator/answerKey';
 import { isSimulatorModel, SIMULATOR_LABEL, type SimulatorModel } from '../../core/simulator/simulatorModel';
 import { numberOption, parseCommandArgs, stringOption } from '../args';
@@ -44,6 +45,7 @@ const EVAL_OPTION_SPECS = {
   'test-size': { type: 'string' },
   'no-format-instruction': { type: 'boolean' },
   config: { type: 'string' },
+  'export-promptfoo': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -72,6 +74,9 @@ ${Object.entries(METRIC_SUMMARIES)
                            a third each up to 50/50 for files, test = the rest)
   --no-format-instruction  do not append the metric's answer-format instruction
   --config FILE            a dlpo.config.json|yaml (default: the one in the current folder)
+  --export-promptfoo FILE  write a promptfooconfig.yaml that sends these examples exactly the
+                           messages eval would send and checks what the metric checks, instead
+                           of scoring (no model calls)
 
 ${MODEL_OPTIONS_USAGE}
 
@@ -209,6 +214,22 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
   const tooLongRequest = contextProblem({ promptText: doc.body, model: config.forward, role: 'forward', task, examples, includeFormatInstruction: values['no-format-instruction'] !== true });
   if (tooLongRequest) throw new UsageError(tooLongRequest);
 
+  const exportFile = stringOption(values['export-promptfoo']);
+  if (exportFile !== undefined) {
+    const target = path.resolve(io.cwd, exportFile);
+    const built = buildPromptfooConfig({
+      prompt: doc.body,
+      tests: exportTests(task, doc.body, examples, { includeFormatInstruction: values['no-format-instruction'] !== true }),
+      model: config.forward,
+      judge: config.backward,
+      metric: config.metric ?? task.metric.name,
+      description: `${path.basename(promptFile)} on ${path.basename(task.id)} (${split} split, exported by dlpo eval)`,
+    });
+    fs.writeFileSync(target, built.yaml, 'utf8');
+    for (const w of built.warnings) io.stderr.write(`dlpo eval: ${w}\n`);
+    io.stdout.write(`Wrote ${path.relative(io.cwd, target) || target}: ${examples.length} promptfoo tests (run: npx promptfoo eval -c ${exportFile}).\n`);
+    return EXIT.ok;
+  }
   const dataName = path.isAbsolute(task.id) ? path.relative(io.cwd, task.id) || task.id : task.id;
   const simulator = isSimulatorModel(models.forward.base);
   if (simulator) (models.forward.base as SimulatorModel).setAnswerKey(answerKeyFromExamples([...task.train, ...task.val, ...task.test]));

@@ -25,16 +25,14 @@ export function usesJudge(tests: readonly PromptfooTest[]): boolean {
 }
 
 export function promptfooMetric(options: { judgeModel?: ChatModel; tests: readonly PromptfooTest[] }): Metric {
-  let judge: RubricJudge | undefined;
-  if (usesJudge(options.tests)) {
-    if (!options.judgeModel) throw new MetricConfigError('the suite has llm-rubric assertions, which need a judge model (the backward model is used by default)');
-    const model = options.judgeModel;
-    judge = async (rubric, output, signal) => {
-      // The rubric is the whole criterion; promptfoo's grader sees no reference answer.
-      const graded = await judgeMetric({ judgeModel: model, rubric }).score(output, { id: '', input: '', gold: '', vars: {} }, { signal });
-      return { score: graded.score, reason: graded.reason.replace(/^judge: /, '') };
-    };
-  }
+  const model = options.judgeModel;
+  // Checked when a rubric is graded rather than here, so a suite can be loaded (to export it, to inspect it) without a judge; `dlpo eval` and runs always pass one.
+  const judge: RubricJudge = async (rubric, output, signal) => {
+    if (!model) throw new MetricConfigError('the suite has llm-rubric assertions, which need a judge model (the backward model is used by default)');
+    // The rubric is the whole criterion; promptfoo's grader sees no reference answer.
+    const graded = await judgeMetric({ judgeModel: model, rubric }).score(output, { id: '', input: '', gold: '', vars: {} }, { signal });
+    return { score: graded.score, reason: graded.reason.replace(/^judge: /, '') };
+  };
   return {
     name: PROMPTFOO_METRIC_NAME,
     description: "The example's promptfoo assertions, checked and combined as promptfoo does",

@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { RunConfigSchema } from '../../core/config/runConfig';
 import type { RunEventOf } from '../../core/run/events';
 import { loadTask } from '../../core/data/loadTask';
-import { buildPromptfooConfig } from '../export/promptfooConfig';
+import { taskForPrompt } from '../../core/data/taskForPrompt';
+import { loadPromptFile } from '../../core/run/promptFile';
+import { buildPromptfooConfig, exportTests } from '../export/promptfooConfig';
 import { resolveSession } from './runCommands';
 import type { Services } from './services';
 
@@ -26,16 +28,17 @@ export async function exportPromptfoo(services: Services, arg?: unknown): Promis
   try {
     const config = RunConfigSchema.parse(JSON.parse(fs.readFileSync(path.join(session.runDir, 'config.json'), 'utf8')));
     const folder = vscode.workspace.getWorkspaceFolder(session.documentUri)?.uri.fsPath ?? path.dirname(session.documentUri.fsPath);
-    const task = await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd: folder });
+    // The messages each test sends are the ones `dlpo eval` sends: the whole file rendered per example.
+    const file = session.documentUri.fsPath;
+    const task = taskForPrompt(await loadTask(config.data, { metric: config.metric, seed: config.seed, cwd: folder }), loadPromptFile(file, config.region).document, file);
     const examples = task.test.length ? task.test : task.val;
     const result = buildPromptfooConfig({
       prompt,
-      formatInstruction: task.metric.formatInstruction || undefined,
-      templated: /\{\{\s*[\w.-]+\s*\}\}/.test(prompt),
+      tests: exportTests(task, prompt, examples, { includeFormatInstruction: true }),
       model: config.forward,
+      judge: config.backward,
       metric: config.metric ?? task.metric.name,
-      examples,
-      description: `DLPO-optimized ${path.basename(session.documentUri.fsPath)} (run ${session.runId}, ${done ? `best step ${done.bestStep}` : 'starting prompt'}) on ${task.id === config.data.source ? path.basename(config.data.source) : task.id}`,
+      description: `DLPO-optimized ${path.basename(file)} (run ${session.runId}, ${done ? `best step ${done.bestStep}` : 'starting prompt'}) on ${task.id === config.data.source ? path.basename(config.data.source) : task.id}`,
     });
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.file(path.join(folder, 'promptfooconfig.yaml')),

@@ -8,13 +8,15 @@ const examples = [
   { id: 'gsm8k#1', input: 'Tom has 3 apples and buys 4 more. How many?', gold: '7', vars: { question: 'Tom has 3 apples and buys 4 more. How many?', answer: '7' } },
   { id: 'gsm8k#2', input: 'What is 1,000 + 250?', gold: '1250', vars: { question: 'What is 1,000 + 250?', answer: '1250' } },
 ];
+const sent = (e: (typeof examples)[number]) => [
+  { role: 'system' as const, content: 'Solve the problem step by step.' },
+  { role: 'user' as const, content: `${e.input}\n\nEnd with "Answer: $VALUE".` },
+];
 const input = (over: Partial<PromptfooExportInput> = {}): PromptfooExportInput => ({
   prompt: 'Solve the problem step by step.',
-  formatInstruction: 'End with "Answer: $VALUE".',
-  templated: false,
+  tests: examples.map((example) => ({ example, messages: sent(example) })),
   model,
   metric: 'numeric',
-  examples,
   ...over,
 });
 
@@ -32,19 +34,18 @@ function runJs(code: string, output: string, gold: string): { pass: boolean; rea
 }
 
 describe('Export to promptfoo', () => {
-  it('writes the prompt as chat messages, the provider, and one test per example', () => {
+  it('writes each example’s messages exactly as given, the provider, and one test per example', () => {
     const { yaml, warnings } = buildPromptfooConfig(input());
     assert.deepEqual(warnings, []);
     assert.match(yaml, /^# yaml-language-server: \$schema=/);
+    assert.match(yaml, /^# {3}Solve the problem step by step\.$/m);
     const doc = YAML.parse(yaml) as Doc;
-    const messages = JSON.parse(doc.prompts[0].raw) as { role: string; content: string }[];
-    assert.deepEqual(messages.map((m) => m.role), ['system', 'user']);
-    assert.equal(messages[0].content, 'Solve the problem step by step.\n\nEnd with "Answer: $VALUE".');
-    assert.equal(messages[1].content, '{{input}}');
+    assert.equal(doc.prompts[0].raw, '{{ dlpo_messages }}');
+    const messages = JSON.parse(doc.tests[1].vars.dlpo_messages) as { role: string; content: string }[];
+    assert.deepEqual(messages, sent(examples[1]));
     assert.equal(doc.providers[0].id, 'openai:chat:gpt-4o-mini');
     assert.equal(doc.providers[0].config.temperature, 0);
     assert.deepEqual(doc.tests.map((t) => t.vars.gold), ['7', '1250']);
-    assert.equal(doc.tests[1].vars.input, 'What is 1,000 + 250?');
   });
 
   it('derives a numeric assertion that passes right answers and fails wrong ones', () => {
@@ -67,20 +68,11 @@ describe('Export to promptfoo', () => {
 
   it('maps text metrics to promptfoo’s built-in assertions', () => {
     const type = (metric: string) => (YAML.parse(buildPromptfooConfig(input({ metric })).yaml) as Doc).defaultTest.assert[0];
-    assert.deepEqual(type('exact'), { type: 'equals', value: '{{gold}}' });
+    assert.equal(type('exact').type, 'javascript');
     assert.deepEqual(type('contains'), { type: 'contains', value: '{{gold}}' });
     assert.deepEqual(type('icontains'), { type: 'icontains', value: '{{gold}}' });
     assert.deepEqual(type('regex:^\\d+$'), { type: 'regex', value: '^\\d+$' });
     assert.equal(type('judge').type, 'llm-rubric');
-  });
-
-  it('keeps template variables of a templated prompt and binds each row', () => {
-    const doc = YAML.parse(buildPromptfooConfig(input({ prompt: 'Q: {{question}}', templated: true })).yaml) as Doc;
-    const messages = JSON.parse(doc.prompts[0].raw) as { role: string; content: string }[];
-    assert.equal(messages.length, 1);
-    assert.match(messages[0].content, /^Q: \{\{question\}\}/);
-    assert.equal(doc.tests[0].vars.question, examples[0].input);
-    assert.equal(doc.tests[0].vars.gold, '7');
   });
 
   it('maps Azure and compatible endpoints, and never writes a key', () => {

@@ -95,6 +95,6 @@ describe('promptfoo assertions, with promptfoo’s meaning', () => {
     assert.equal(failedFull.score, 0.5);
     // A passing threshold is a pass even below a full score.
     assert.equal((await metric.score('y', exampleOf([{ type: 'contains', value: 'y' }, { type: 'contains', value: 'z' }], 0.5))).score, 1);
-    assert.throws(() => promptfooMetric({ tests: [ex.promptfoo!] }), /need a judge model/);
+    await assert.rejects(promptfooMetric({ tests: [ex.promptfoo!] }).score('x', ex), /need a judge model/);
   });
 });
