@@ -21,6 +21,7 @@ const BENCHES = [
   { name: 'step-floor', file: 'step-floor.ts', node: [] },
   { name: 'calls-per-step', file: 'calls-per-step.ts', node: [] },
   { name: 'engine-overhead', file: 'engine-overhead.ts', node: [] },
+  { name: 'prompt-edits', file: 'prompt-edits.ts', node: [] },
   { name: 'extension', file: 'extension.ts', node: [], extra: args.includes('--skip-build') ? ['--skip-build'] : [] },
   // The real VS Code (code-server + Chromium from the e2e cache); uses the .vsix the
   // extension benchmark just packaged, and skips with a message when the cache is missing.

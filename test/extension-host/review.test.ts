@@ -245,7 +245,8 @@ describe('candidate review in the editor (real extension host)', function () {
       return s && s.length === 2 && s;
     });
     const doc = t.editor.document;
-    assert.deepEqual(shown.map((s) => s.added), [['Show all your work,', 'one step per line.'], ['Answer with a number and its units.']], 'the whole new text, line by line');
+    // However the new text is cut into units, the suggestion holds all of it, line breaks kept.
+    assert.deepEqual(shown.map((s) => s.added.join('\n')), ['Show all your work,\none step per line.', 'Answer with a number and its units.'], 'the whole new text');
     assert.deepEqual(shown.map((s) => s.removed), [['Show work.'], ['Answer with a number.']]);
     assert.deepEqual(shown.map((s) => s.line), [doc.positionAt(doc.getText().indexOf('Show work.')).line, doc.positionAt(doc.getText().indexOf('Answer with')).line]);
     // Autosave or not: a suggestion is not an edit.
@@ -272,11 +273,12 @@ describe('candidate review in the editor (real extension host)', function () {
     const t = await setUp('manual');
     const hostile =
       'Open <script>alert(1)</script> <img src=x onerror=alert(2)> [docs](command:workbench.action.terminal.new) https://evil.example/x or www.evil.example, file report\u202Egnp.exe, pay\u200Bpal.';
-    const decision = t.review(candidateFor(t.runId, 1, BODY, `You are a careful math tutor. ${hostile} Answer with a number.`));
+    // An added text: its hover sits where its ghost text is, at the end of the last sentence.
+    const decision = t.review(candidateFor(t.runId, 1, BODY, `${BODY} ${hostile}`));
     await until('decorations', () => center.renderedFor(t.uri));
     const doc = t.editor.document;
-    const onShowWork = doc.positionAt(doc.getText().indexOf('Show work.') + 2);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', t.uri, onShowWork);
+    const atEnd = doc.positionAt(doc.getText().indexOf('Answer with a number.') + 'Answer with a number.'.length);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', t.uri, atEnd);
     const ours = hovers.flatMap((h) => h.contents).filter((m): m is vscode.MarkdownString => typeof m !== 'string' && /DLPO candidate/.test(m.value));
     assert.equal(ours.length, 1, 'one DLPO hover');
     const md = ours[0];
@@ -286,8 +288,9 @@ describe('candidate review in the editor (real extension host)', function () {
     assert.doesNotMatch(html, /<(a|img|script)\b/, `no link, image or script element: ${html}`);
     assert.doesNotMatch(html, /[\u202E\u200B]/, 'no raw override or zero-width space');
     const text = hoverVisibleText(hovers);
-    assert.ok(text.includes('Open <script>alert(1)</script> <img src=x onerror=alert(2)>'), `the HTML-like text is shown as text: ${text}`);
-    assert.ok(text.includes('[docs](command:workbench.action.terminal.new) https://evil.example/x or www.evil.example'), 'links are literal text');
+    for (const piece of ['<script>alert(1)</script>', '<img src=x onerror=alert(2)>', '[docs](command:workbench.action.terminal.new)', 'https://evil.example/x', 'www.evil.example']) {
+      assert.ok(text.includes(piece), `${piece} is shown as text: ${text}`);
+    }
     assert.ok(text.includes('report⟨U+202E⟩gnp.exe') && text.includes('pay⟨U+200B⟩pal'), 'hidden characters are shown as markers');
     await vscode.commands.executeCommand(cmd('rejectCandidate'), { runId: t.runId });
     assert.deepEqual(await decision, { accepted: false, by: 'user' });

@@ -41,10 +41,10 @@ export function arithmeticTask(sizes: { train: number; val: number; test: number
     train: make('train', sizes.train, 0),
     val: make('val', sizes.val, 100),
     test: make('test', sizes.test, 200),
-    forwardMessages(promptText, example, { includeFormatInstruction }) {
+    forwardMessages(promptText, example, { includeFormatInstruction, formatSeparator }) {
       const rendered = promptText.includes('{{question}}') ? promptText.replaceAll('{{question}}', example.vars.question) : null;
       const user = rendered === null ? example.input : 'Answer now.';
-      const content = includeFormatInstruction ? `${user}\n\n${ANSWER_FORMAT}` : user;
+      const content = includeFormatInstruction ? `${user}${formatSeparator === 'none' ? '' : '\n\n'}${ANSWER_FORMAT}` : user;
       return rendered === null
         ? [
             { role: 'system', content: promptText },

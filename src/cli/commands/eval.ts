@@ -19,6 +19,7 @@ import { estimatedNote, formatScore } from '../../core/run/report';
 import type { PromptDocument, RegionOption } from '../../core/prompt/promptDocument';
 import { taskForPrompt } from '../../core/data/taskForPrompt';
 import { buildPromptfooConfig, exportTests } from '../../core/promptfoo/exportConfig';
+import { usesJudge } from '../../core/promptfoo/promptfooMetric';
 import { answerKeyFromExamples } from '../../core/simulator/answerKey';
 import { isSimulatorModel, SIMULATOR_LABEL, type SimulatorModel } from '../../core/simulator/simulatorModel';
 import { numberOption, parseCommandArgs, stringOption } from '../args';
@@ -215,6 +216,8 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
   if (tooLongRequest) throw new UsageError(tooLongRequest);
 
   const exportFile = stringOption(values['export-promptfoo']);
+  // A promptfoo suite's llm-rubric assertions call the judge: a missing key for it stops here, before any forward call.
+  if (exportFile === undefined && apiKeys.backward === undefined && examples.some((e) => e.promptfoo && usesJudge([e.promptfoo]))) resolveApiKey(config.backward, io.env);
   if (exportFile !== undefined) {
     const target = path.resolve(io.cwd, exportFile);
     const built = buildPromptfooConfig({

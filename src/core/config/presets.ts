@@ -12,6 +12,7 @@ export interface Preset {
 const REFERENCE_METHOD: Partial<MethodOptions> = {
   gradientAggregation: 'single',
   formatInstructionInTraining: false,
+  formatSeparator: 'none',
   enforceInCode: false,
   pastFeedbackAlways: true,
   tsaInitialScore: 'zero',

@@ -60,6 +60,8 @@ export const MethodOptionsSchema = z.object({
   gradientAggregation: z.enum(['all', 'single']).default('all'),
   /** Append the answer-format instruction during training too (reference: evaluation only). */
   formatInstructionInTraining: z.boolean().default(true),
+  /** How the format instruction joins the question: after a blank line, or glued on (reference, at evaluation). */
+  formatSeparator: z.enum(['blank-line', 'none']).default('blank-line'),
   /** Enforce TLR/TDO in code after the update (reference: only asks). */
   enforceInCode: z.boolean().default(true),
   /** TLR over budget: `truncate` keeps the first R edits, `reask` asks once more then truncates. */

@@ -4,6 +4,11 @@ import { renderPromptMessages } from '../prompt/template/promptTemplate';
 import { findVariables, renderTemplate } from '../prompt/templateVariables';
 import type { ForwardFormat } from './benchmarks';
 import type { Example } from './example';
+import type { FormatSeparator } from './task';
+
+function separatorText(separator: FormatSeparator | undefined): string {
+  return separator === 'none' ? '' : '\n\n';
+}
 
 /**
  * How (prompt, example) becomes the forward model's messages (the `Task` contract):
@@ -15,14 +20,15 @@ import type { Example } from './example';
  *   message (it already contains the input), with no system message.
  *
  * With `includeFormatInstruction`, the metric's answer-format instruction is appended to
- * the user message after a blank line.
+ * the user message after a blank line (or directly, with `formatSeparator: 'none'`, as the
+ * reference does at evaluation).
  */
 export function buildForwardMessages(
   promptText: string,
   example: Example,
-  options: { includeFormatInstruction: boolean; format: ForwardFormat; formatInstruction: string },
+  options: { includeFormatInstruction: boolean; formatSeparator?: FormatSeparator; format: ForwardFormat; formatInstruction: string },
 ): ChatMessage[] {
-  const instruction = options.includeFormatInstruction && options.formatInstruction ? `\n\n${options.formatInstruction}` : '';
+  const instruction = options.includeFormatInstruction && options.formatInstruction ? `${separatorText(options.formatSeparator)}${options.formatInstruction}` : '';
   if (findVariables(promptText).length > 0) {
     return [{ role: 'user', content: renderTemplate(promptText, example.vars) + instruction }];
   }
@@ -45,14 +51,14 @@ export function buildTemplateMessages(
   template: PromptTemplate,
   promptText: string,
   example: Example,
-  options: { includeFormatInstruction: boolean; format: ForwardFormat; formatInstruction: string; values: Readonly<Record<string, unknown>>; hasInputs: boolean },
+  options: { includeFormatInstruction: boolean; formatSeparator?: FormatSeparator; format: ForwardFormat; formatInstruction: string; values: Readonly<Record<string, unknown>>; hasInputs: boolean },
 ): ChatMessage[] {
   const messages = renderPromptMessages(template, promptText, options.values, options.hasInputs);
   if (!options.hasInputs) messages.push({ role: 'user', content: options.format === 'question-prefix' ? `Question: ${example.input}` : example.input });
   if (options.includeFormatInstruction && options.formatInstruction) {
     let last = messages.length - 1;
     while (last >= 0 && messages[last].role !== 'user') last--;
-    if (last >= 0) messages[last] = { role: 'user', content: `${messages[last].content}\n\n${options.formatInstruction}` };
+    if (last >= 0) messages[last] = { role: 'user', content: `${messages[last].content}${separatorText(options.formatSeparator)}${options.formatInstruction}` };
     else messages.push({ role: 'user', content: options.formatInstruction });
   }
   return messages;

@@ -13,7 +13,7 @@ import { loadBenchmarkExamples } from './loadBenchmark';
 import { loadDatasetFile } from './loadDatasetFile';
 import { buildForwardMessages } from './forwardMessages';
 import { defaultSplitSizes, sampleExamples, splitExamples, type SplitSizes } from './splits';
-import type { Task } from './task';
+import type { ForwardOptions, Task } from './task';
 import { promptfooMetric, PROMPTFOO_METRIC_NAME } from '../promptfoo/promptfooMetric';
 import { suiteExamples } from '../promptfoo/suiteExamples';
 import type { LoadedDataset } from './datasetRows';
@@ -93,8 +93,8 @@ function makeTask(parts: {
     metric,
     forwardFormat: forward,
     ...parts.splits,
-    forwardMessages: (promptText: string, example: Example, options: { includeFormatInstruction: boolean }) =>
-      buildForwardMessages(promptText, example, { includeFormatInstruction: options.includeFormatInstruction, format: forward, formatInstruction: metric.formatInstruction }),
+    forwardMessages: (promptText: string, example: Example, options: ForwardOptions) =>
+      buildForwardMessages(promptText, example, { ...options, format: forward, formatInstruction: metric.formatInstruction }),
   };
 }
 

@@ -20,5 +20,14 @@ export interface Task extends DatasetSplits {
    * rendered per example. `includeFormatInstruction` appends the metric's answer-format
    * instruction (the reference does so only at evaluation).
    */
-  forwardMessages(promptText: string, example: Example, options: { includeFormatInstruction: boolean }): ChatMessage[];
+  forwardMessages(promptText: string, example: Example, options: ForwardOptions): ChatMessage[];
+}
+
+/** How the answer-format instruction joins the user message: after a blank line, or glued on as the reference does at evaluation. */
+export type FormatSeparator = 'blank-line' | 'none';
+
+export interface ForwardOptions {
+  includeFormatInstruction: boolean;
+  /** Default `blank-line`. */
+  formatSeparator?: FormatSeparator;
 }

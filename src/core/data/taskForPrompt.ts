@@ -114,6 +114,7 @@ export function taskForPrompt(task: Task, doc: PromptDocument, file: string, opt
       const inputs = inputsFor(promptText);
       return buildTemplateMessages(binding.template, promptText, example, {
         includeFormatInstruction: o.includeFormatInstruction,
+        ...(o.formatSeparator ? { formatSeparator: o.formatSeparator } : {}),
         format: task.forwardFormat ?? 'raw',
         formatInstruction: task.metric.formatInstruction,
         values: bindCase(exampleValues(example, binding.own), inputs),

@@ -1,5 +1,5 @@
 import type { Example } from '../data/example';
-import type { Task } from '../data/task';
+import type { FormatSeparator, Task } from '../data/task';
 import type { ChatModel, ChatResponse } from '../llm/chatModel';
 import { isLlmError } from '../llm/errors';
 import type { MetricResult } from '../metrics/metric';
@@ -28,6 +28,8 @@ export interface ScorerContext {
   temperature: number;
   maxTokens?: number;
   signal: AbortSignal;
+  /** How the format instruction joins the question (MethodOptions.formatSeparator). */
+  formatSeparator?: FormatSeparator;
   /** Records each response's usage in the state. */
   onResponse: (response: ChatResponse) => void;
 }
@@ -39,7 +41,7 @@ export async function forwardOne(
   includeFormatInstruction: boolean,
   purpose: string,
 ): Promise<ForwardResult> {
-  const messages = ctx.task.forwardMessages(prompt, example, { includeFormatInstruction });
+  const messages = ctx.task.forwardMessages(prompt, example, { includeFormatInstruction, ...(ctx.formatSeparator ? { formatSeparator: ctx.formatSeparator } : {}) });
   let output: string;
   try {
     const response = await ctx.forward.complete(

@@ -154,6 +154,7 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
     temperature: config.forward.temperature,
     ...(config.forward.maxTokens ? { maxTokens: config.forward.maxTokens } : {}),
     signal,
+    formatSeparator: config.method.formatSeparator,
     onResponse,
   };
   let currentStep = state.step;

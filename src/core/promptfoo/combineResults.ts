@@ -3,9 +3,11 @@ import type { AssertionResult } from './scoreAssertion';
 /**
  * A test's result from its assertions' results, combined as promptfoo combines them: the
  * score is the weighted mean `Σ weight·score / Σ weight` (weight 1 unless given; 0 when
- * every weight is 0); the test passes when no assertion failed (an assertion of weight 0
- * never fails it), or, when the test has a non-zero `threshold`, when the score reaches
- * it. A test without assertions passes with score 1.
+ * every weight is 0); the test passes when no result failed, or, when there is a non-zero
+ * `threshold`, when the score reaches it. A test without assertions passes with score 1.
+ * The caller passes a plain assertion of weight 0 as passed (promptfoo's rule: it is
+ * checked but cannot fail the test); an `assert-set` of weight 0 can still fail it, as in
+ * promptfoo.
  */
 export interface TestResult {
   pass: boolean;
@@ -21,10 +23,10 @@ export function combineResults(results: readonly { result: AssertionResult; weig
   for (const { result, weight = 1 } of results) {
     total += result.score * weight;
     weights += weight;
-    if (!result.pass && weight !== 0) failed = result.reason;
+    if (!result.pass) failed = result.reason;
   }
   const score = weights > 0 ? total / weights : 0;
-  const passedCount = results.filter((r) => r.result.pass || r.weight === 0).length;
+  const passedCount = results.filter((r) => r.result.pass).length;
   if (threshold) {
     const pass = score >= threshold;
     return { pass, score, reason: `score ${score.toFixed(2)} ${pass ? '≥' : '<'} threshold ${threshold} (${passedCount}/${results.length} assertions passed)` };

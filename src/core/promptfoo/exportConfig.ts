@@ -4,7 +4,8 @@ import type { Example } from '../data/example';
 import type { Task } from '../data/task';
 import type { ChatMessage } from '../llm/chatModel';
 import { EXACT_CI_JS, EXACT_JS } from './exactAssertion';
-import { PROMPTFOO_METRIC_NAME } from './promptfooMetric';
+import { PROMPTFOO_METRIC_NAME, usesJudge } from './promptfooMetric';
+import { setMembers } from './supportedAssertions';
 import type { PromptfooAssertion } from './testCase';
 
 /**
@@ -77,6 +78,7 @@ function literal(value: string, warnings: string[]): string {
 }
 
 function literalAssertion(a: PromptfooAssertion, warnings: string[]): PromptfooAssertion {
+  if (a.type === 'assert-set') return { ...a, assert: setMembers(a).map((m) => literalAssertion(m, warnings)) };
   if (typeof a.value === 'string') return { ...a, value: literal(a.value, warnings) };
   if (Array.isArray(a.value)) return { ...a, value: a.value.map((v) => (typeof v === 'string' ? literal(v, warnings) : v)) };
   return { ...a };
@@ -98,7 +100,7 @@ export function buildPromptfooConfig(x: PromptfooExportInput): PromptfooExport {
     }
     return test;
   });
-  const needsGrader = ownAssertions ? x.tests.some((t) => t.example.promptfoo?.assert.some((a) => a.type === 'llm-rubric')) : x.metric.startsWith('judge');
+  const needsGrader = ownAssertions ? usesJudge(x.tests.flatMap((t) => (t.example.promptfoo ? [t.example.promptfoo] : []))) : x.metric.startsWith('judge');
   const defaultTest: Record<string, unknown> = {};
   if (!ownAssertions) defaultTest.assert = [assertionFor(x.metric, x.rubric, x.pattern, warnings)];
   if (needsGrader && x.judge) defaultTest.options = { provider: providerFor(x.judge, warnings, 'judge') };

@@ -3,10 +3,10 @@ import type { ChatModel } from '../llm/chatModel';
 import { MetricConfigError } from '../metrics/errors';
 import { judgeMetric } from '../metrics/judge';
 import type { Metric } from '../metrics/metric';
-import { combineResults } from './combineResults';
+import { combineResults, type TestResult } from './combineResults';
 import { scoreAssertion, type RubricJudge } from './scoreAssertion';
-import { baseType } from './supportedAssertions';
-import type { PromptfooTest } from './testCase';
+import { baseType, setMembers } from './supportedAssertions';
+import type { PromptfooAssertion, PromptfooTest } from './testCase';
 
 /**
  * The metric of a promptfoo suite: each example carries its test (`example.promptfoo`),
@@ -21,7 +21,24 @@ import type { PromptfooTest } from './testCase';
 export const PROMPTFOO_METRIC_NAME = 'promptfoo';
 
 export function usesJudge(tests: readonly PromptfooTest[]): boolean {
-  return tests.some((t) => t.assert.some((a) => baseType(a.type) === 'llm-rubric'));
+  const rubric = (a: PromptfooAssertion): boolean => (a.type === 'assert-set' ? setMembers(a).some(rubric) : baseType(a.type) === 'llm-rubric');
+  return tests.some((t) => t.assert.some(rubric));
+}
+
+/** Assertions scored and combined; an `assert-set` is its own assertions combined with its own threshold. */
+async function scoreAll(assertions: readonly PromptfooAssertion[], threshold: number | undefined, output: string, judge: RubricJudge, signal?: AbortSignal): Promise<TestResult> {
+  const results = [];
+  for (const a of assertions) {
+    if (a.type === 'assert-set') {
+      const set = await scoreAll(setMembers(a), a.threshold, output, judge, signal);
+      results.push({ result: { ...set, reason: `assert-set: ${set.reason}` }, weight: a.weight });
+      continue;
+    }
+    const r = await scoreAssertion(a, output, judge, signal);
+    // promptfoo runs an assertion of weight 0 but never lets it fail the test.
+    results.push({ result: a.weight === 0 ? { ...r, pass: true } : r, weight: a.weight });
+  }
+  return combineResults(results, threshold);
 }
 
 export function promptfooMetric(options: { judgeModel?: ChatModel; tests: readonly PromptfooTest[] }): Metric {
@@ -40,9 +57,7 @@ export function promptfooMetric(options: { judgeModel?: ChatModel; tests: readon
     async score(output: string, example: Example, opts) {
       const test = example.promptfoo;
       if (!test) return { score: 0, reason: 'this example has no promptfoo test' };
-      const results = [];
-      for (const a of test.assert) results.push({ result: await scoreAssertion(a, output, judge, opts?.signal), weight: a.weight });
-      const combined = combineResults(results, test.threshold);
+      const combined = await scoreAll(test.assert, test.threshold, output, judge, opts?.signal);
       const score = combined.pass ? 1 : Math.min(combined.score, 0.99);
       return { score, reason: combined.reason };
     },

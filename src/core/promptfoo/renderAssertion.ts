@@ -1,6 +1,7 @@
 import { DatasetError } from '../data/datasetError';
 import { renderText } from '../prompt/template/renderText';
 import { TemplateError } from '../prompt/templateVariables';
+import { setMembers } from './supportedAssertions';
 import { testName, type PromptfooAssertion, type PromptfooTest } from './testCase';
 
 /**
@@ -22,6 +23,7 @@ export function renderAssertion(a: PromptfooAssertion, test: PromptfooTest, inde
       });
     }
   };
+  if (a.type === 'assert-set') return { ...a, assert: setMembers(a).map((m) => renderAssertion(m, test, index)) };
   if (typeof a.value === 'string') return { ...a, value: render(a.value) };
   if (Array.isArray(a.value)) return { ...a, value: a.value.map((v) => (typeof v === 'string' ? render(v) : v)) };
   return { ...a };

@@ -4,6 +4,7 @@ import type { Example } from '../data/example';
 import { INPUT_FIELD_CANDIDATES } from '../data/fieldMapping';
 import { DatasetError } from '../data/datasetError';
 import type { PromptfooSuite } from './loadSuite';
+import { setMembers } from './supportedAssertions';
 import type { PromptfooAssertion } from './testCase';
 
 /**
@@ -17,6 +18,7 @@ import type { PromptfooAssertion } from './testCase';
  */
 
 function describe(a: PromptfooAssertion): string {
+  if (a.type === 'assert-set') return `assert-set(${setMembers(a).map(describe).join('; ')})`;
   const value = a.value === undefined ? '' : typeof a.value === 'string' ? a.value : JSON.stringify(a.value);
   return value === '' ? a.type : `${a.type}: ${value}`;
 }

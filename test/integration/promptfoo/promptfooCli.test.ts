@@ -45,6 +45,21 @@ tests:
         value: madrid
         weight: 3
     threshold: 0.7
+  - description: Spain set
+    vars: { country: Spain, question: "What is the capital of Spain? (a set)" }
+    assert:
+      - type: assert-set
+        threshold: 0.5
+        assert:
+          - type: contains
+            value: Madrid
+          - type: icontains
+            value: MADRID
+      - type: assert-set
+        weight: 0
+        assert:
+          - type: starts-with
+            value: m
   - description: Japan json
     vars: { country: Japan, question: What is the capital of Japan? }
     assert:
@@ -241,7 +256,7 @@ describe('exports agree with the real promptfoo CLI', function () {
     ['a Copilot ${input:question} prompt', 'capital.prompt.md', [{ role: 'user', content: `You are a geography expert.\n\nQuestion: ${FRANCE}\n\nReply with the capital city only.` }]],
     ['a Prompty {{inputs.question}} prompt', 'capital.prompty', [{ role: 'system', content: 'You are a geography expert. Reply with the capital city only.' }, { role: 'user', content: FRANCE }]],
   ] as const) {
-    it(`${label}: promptfoo passes and fails the same tests and sends the same messages`, () => compare(file, 'promptfooconfig.yaml', 9, france));
+    it(`${label}: promptfoo passes and fails the same tests and sends the same messages`, () => compare(file, 'promptfooconfig.yaml', 10, france));
   }
 
   it('a dataset with the numeric metric: the format instruction is in the user message in both, and the JavaScript check agrees', () =>

@@ -335,7 +335,8 @@ describe('reference preset: the reference code’s transcript, step for step', (
       const batch = calls.filter((c) => c.purpose === 'forward');
       assert.equal(batch.length, 2, `step ${step}: the batch`);
       assert.ok(batch.every((c) => !c.user.includes(ANSWER_FORMAT)));
-      assert.ok(calls.filter((c) => c.purpose !== 'forward').every((c) => c.user.includes(ANSWER_FORMAT)));
+      // ...glued to the question with no separator, as the reference's evaluation does (P 196-198).
+      assert.ok(calls.filter((c) => c.purpose !== 'forward').every((c) => /\?End your reply/.test(c.user) && c.user.endsWith(ANSWER_FORMAT)));
       // TSA scores the candidate on the whole training set (O 306); we skip prompts already scored.
       const candidate = eventsOf(run.events, 'candidate').find((c) => c.step === step);
       assert.ok(candidate);

@@ -95,6 +95,26 @@ describe('trainer: update replies, validation, budgets and cancellation', () => 
     assert.equal(run.outcome.done.steps, 0);
   });
 
+  it('a Stop that arrives with the update reply is acted on before the diff and cut, not after them', async () => {
+    // On a large prompt the diff and the TLR cut take up to a second each; the step
+    // yields between them, so a Stop that came in with the reply ends the step there.
+    const controller = new AbortController();
+    const prompt = 'Alpha one. Beta two. Gamma three. Delta four.';
+    const { events, outcome } = await runTrainer({
+      techniques: { lr: 1 },
+      steps: 2,
+      prompt,
+      signal: controller.signal,
+      updater: (current) => {
+        controller.abort();
+        return `<IMPROVED_VARIABLE>${current.replace('Alpha one.', 'Alpha 1.')} Think step by step.</IMPROVED_VARIABLE>`;
+      },
+    });
+    assert.equal(outcome.done.stoppedBy, 'cancelled');
+    assert.equal(eventsOf(events, 'candidate').length, 0, 'no candidate was built after the Stop');
+    assert.ok(!eventsOf(events, 'technique-applied').some((e) => /cut/.test(e.summary)), 'the cut never ran');
+  });
+
   it('ends with cancelled when the signal is aborted mid-step', async () => {
     const controller = new AbortController();
     const script = backwardScript();

@@ -66,7 +66,6 @@ describe('promptfoo assertions, with promptfoo’s meaning', () => {
     const mixed = combineResults([{ result: r(true), weight: 3 }, { result: r(false) }]);
     assert.equal(mixed.pass, false);
     assert.equal(mixed.score, 0.75);
-    assert.equal(combineResults([{ result: r(true) }, { result: r(false), weight: 0 }]).pass, true);
     assert.equal(combineResults([{ result: r(false), weight: 0 }]).score, 0);
     assert.equal(combineResults([{ result: r(true), weight: 3 }, { result: r(false) }], 0.7).pass, true);
     assert.equal(combineResults([{ result: r(true) }, { result: r(false) }], 0.7).pass, false);
@@ -93,6 +92,13 @@ describe('promptfoo assertions, with promptfoo’s meaning', () => {
     const all = exampleOf([{ type: 'equals', value: 'x' }, { type: 'contains', value: 'x' }]);
     const failedFull = await metric.score('x!', all);
     assert.equal(failedFull.score, 0.5);
+    // An assert-set is combined with its own threshold, then weighted in the test; a failed set of weight 0 still fails it (as in promptfoo).
+    const set = (weight: number) =>
+      exampleOf([{ type: 'contains', value: 'y' }, { type: 'assert-set', threshold: 0.5, weight, assert: [{ type: 'contains', value: 'y' }, { type: 'contains', value: 'z' }, { type: 'contains', value: 'w' }] } as PromptfooAssertion]);
+    const failedSet = await metric.score('y', set(1));
+    assert.ok(Math.abs(failedSet.score - (1 + 1 / 3) / 2) < 1e-9, String(failedSet.score));
+    assert.equal((await metric.score('yz', set(1))).score, 1);
+    assert.ok((await metric.score('y', set(0))).score < 1);
     // A passing threshold is a pass even below a full score.
     assert.equal((await metric.score('y', exampleOf([{ type: 'contains', value: 'y' }, { type: 'contains', value: 'z' }], 0.5))).score, 1);
     await assert.rejects(promptfooMetric({ tests: [ex.promptfoo!] }).score('x', ex), /need a judge model/);

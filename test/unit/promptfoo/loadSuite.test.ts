@@ -48,7 +48,9 @@ describe('promptfoo suites as data', () => {
     // defaultTest: its vars under the test's, its assert first.
     assert.ok(tests.every((t) => t.vars.style === 'one word' && t.assert[0].type === 'not-icontains'));
     assert.deepEqual(tests[0].assert.map((a) => a.type), ['not-icontains', 'equals']);
-    // A templated value is rendered with the test's vars.
+    // A templated value is rendered with the test's vars (inside an assert-set too).
+    const withSet = parseDatasetText('tests:\n  - vars: {a: x}\n    assert: [{type: assert-set, assert: [{type: equals, value: "{{a}}!"}]}]\n', path.join(dir, 'set.yaml')).promptfoo!.tests[0];
+    assert.deepEqual(withSet.assert[0], { type: 'assert-set', assert: [{ type: 'equals', value: 'x!' }] });
     assert.deepEqual(tests[3].assert[1], { type: 'equals', value: 'Tokyo', weight: 2 });
     assert.equal(tests[4].threshold, 0.5);
     assert.equal(tests[4].origin.file, path.join(FIXTURES, 'file-list/tests/asia-south.yaml'));
@@ -149,6 +151,8 @@ describe('promptfoo suites as data', () => {
       ['tests: file://missing-*.yaml\n', /matches no test file/],
       ['scenarios: []\ntests: []\n', /scenarios/],
       ['tests:\n  - vars: {q: file://code.py}\n', /computed by a script/],
+      ['tests:\n  - vars: {q: a}\n    assert: [{type: assert-set, assert: [{type: equals, value: a}, {type: python, value: x}]}]\n', /field "assert\[0\]\.assert\[1\]": test 1: the assertion "python" cannot run/],
+      ['tests:\n  - vars: {q: a}\n    assert: [{type: assert-set, assert: []}]\n', /the assert-set has no assertions/],
     ];
     for (const [yaml, pattern] of cases) {
       const cfg = write('promptfooconfig.yaml', yaml);
