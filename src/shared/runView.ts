@@ -1,4 +1,4 @@
-import type { RunEvent, RunEventOf, UsageTotals } from '../core/run/events';
+import type { RevertedBy, RunEvent, RunEventOf, UsageTotals } from '../core/run/events';
 import type { TsaAdvice } from '../core/run/runTypes';
 
 /**
@@ -58,6 +58,8 @@ export interface ForwardView {
   failed: boolean;
 }
 
+export type { RevertedBy };
+
 export type EditView =
   | { op: 'add'; text: ClippedText }
   | { op: 'delete'; text: ClippedText }
@@ -68,7 +70,7 @@ export interface CandidateView {
   after: ClippedText;
   edits: EditView[];
   editCount: number;
-  reverted: { edit: EditView; by: 'tlr' | 'tdo' }[];
+  reverted: { edit: EditView; by: RevertedBy }[];
   revertedCount: number;
 }
 

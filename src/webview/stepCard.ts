@@ -5,6 +5,7 @@ import {
   tsaLine,
   type ClippedText,
   type EditView,
+  type RevertedBy,
   type StepView,
 } from '../shared/runView';
 import { decisionLabel, tsaExplanation } from '../shared/decisionText';
@@ -273,7 +274,7 @@ export class StepCard {
     );
   }
 
-  private editItem(e: EditView, key: string, by: 'tlr' | 'tdo' | null): HTMLElement {
+  private editItem(e: EditView, key: string, by: RevertedBy | null): HTMLElement {
     const li = el('li', { class: `edit edit-${e.op}`, testid: `edit-${e.op}` });
     const mark = { add: '+', delete: '−', modify: '~', move: '↕' }[e.op];
     li.appendChild(el('span', { class: 'edit-mark', ariaLabel: { add: 'added', delete: 'removed', modify: 'changed', move: 'moved' }[e.op], text: mark }));
@@ -285,7 +286,7 @@ export class StepCard {
       content.appendChild(this.block(e.text, key, e.op === 'add' ? 'ins' : e.op === 'move' ? 'moved' : 'del'));
     }
     li.appendChild(content);
-    if (by) li.appendChild(el('span', { class: 'chip', text: `reverted by ${by.toUpperCase()}` }));
+    if (by) li.appendChild(el('span', { class: 'chip', text: by === 'structure' ? 'kept: never edited' : `reverted by ${by.toUpperCase()}` }));
     return li;
   }
 

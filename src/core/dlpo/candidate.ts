@@ -1,7 +1,9 @@
 import type { MethodOptions } from '../config/runConfig';
 import type { ChatMessage } from '../llm/chatModel';
 import { applySentenceEdits, diffSentences } from '../prompt/sentenceDiff';
+import { segmentSentences } from '../prompt/sentences';
 import type { SentenceEdit } from '../prompt/sentenceTypes';
+import type { RevertedBy } from '../run/events';
 import type { BackwardContext } from './backward';
 import { breathe } from './breathe';
 import { streamBackward } from './backward';
@@ -28,7 +30,7 @@ export type Proposal =
       ok: true;
       after: string;
       edits: SentenceEdit[];
-      reverted: { edit: SentenceEdit; by: 'tlr' | 'tdo' }[];
+      reverted: { edit: SentenceEdit; by: RevertedBy }[];
       notes: TechniqueNote[];
     }
   | { ok: false; reason: string; notes: TechniqueNote[] };
@@ -78,9 +80,21 @@ export async function proposeCandidate(ctx: BackwardContext, input: ProposalInpu
   let proposed = first.text;
   let after = proposed;
   await breathe(ctx.signal);
-  let edits = diffSentences(current, proposed);
+  const reverted: { edit: SentenceEdit; by: RevertedBy }[] = [];
+  // Front matter, comments and template lines are never edited, in any preset: an edit to
+  // one is taken back before the techniques look at the rest.
+  const fixedIdx = segmentSentences(current).flatMap((u, i) => (u.editable ? [] : [i]));
+  const structural = (all: SentenceEdit[]) => {
+    const split = partitionByProtection(all, fixedIdx);
+    for (const edit of split.reverted) reverted.push({ edit, by: 'structure' });
+    return split.allowed;
+  };
+  let edits = structural(diffSentences(current, proposed));
+  if (reverted.length > 0) {
+    proposed = applySentenceEdits(current, edits);
+    after = proposed;
+  }
   await breathe(ctx.signal);
-  const reverted: { edit: SentenceEdit; by: 'tlr' | 'tdo' }[] = [];
 
   if (method.enforceInCode) {
     let split = partitionByProtection(edits, input.protectedIdx);
@@ -92,7 +106,7 @@ export async function proposeCandidate(ctx: BackwardContext, input: ProposalInpu
       notes.push({ technique: 'tlr', summary: `TLR re-asked: ${made} edits over a budget of ${r}`, details: { made, budget: r, reask: true, parsed: again.ok } });
       if (again.ok && !builtInCandidateProblem(again.text, current)) {
         proposed = again.text;
-        edits = diffSentences(current, proposed);
+        edits = structural(diffSentences(current, proposed));
         split = partitionByProtection(edits, input.protectedIdx);
       }
     }

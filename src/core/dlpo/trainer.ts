@@ -4,28 +4,23 @@ import type { ChatModel, ChatResponse } from '../llm/chatModel';
 import { LlmError, isLlmError } from '../llm/errors';
 import type { RunEvent, RunEventOf, StoppedBy } from '../run/events';
 import { Rng } from '../run/rng';
-import type { CandidateReviewer, ReviewDecision, TsaAdvice } from '../run/runTypes';
+import type { MethodContext, OptimizerMethodFactory } from '../optimizer/optimizerMethod';
+import type { CandidateReviewer, ReviewDecision } from '../run/runTypes';
 import type { BackwardContext } from './backward';
-import { computeGradient } from './backward';
-import { proposeCandidate } from './candidate';
+import { dlpoMethod } from './dlpoMethod';
 import type { ScorerContext, Split } from './promptScorer';
-import { forwardOne, memoLookup, scoreSplit } from './promptScorer';
-import { afterAccept, annealingDecision, annealingOptions, initialAnnealing } from './techniques/annealing';
-import { contrastiveOptions, rememberPrompt } from './techniques/contrastive';
-import { learningRateForStep } from './techniques/lrDecay';
-import { momentumCapacity, rememberGradient } from './techniques/momentum';
+import { memoLookup, scoreSplit } from './promptScorer';
+import { annealingOptions } from './techniques/annealing';
 import { promptLength } from './techniques/regularization';
-import { planTechniques } from './techniqueBlocks';
 import type { PendingCandidate, TrainerState } from './trainerState';
 import { TrainerStateSchema, cloneState } from './trainerState';
 
 /**
- * The DLPO training loop (docs/method.md): per step, a batch from a seeded shuffle of the
- * training split; the forward model over it; the metric as the loss; critiques and
- * prompt feedback from the backward model, aggregated into one gradient; the enabled
- * techniques shaping the update request; the update, parsed and enforced in code; TSA
- * and the reviewer deciding; evaluation on validation (and train). At the end the start,
- * best and final prompts are scored on the test split.
+ * The optimization harness (docs/method.md): the step loop, with each step run by the
+ * optimization method (`OptimizerMethod`; DLPO and TextGrad by default, see
+ * dlpo/dlpoMethod.ts), then the evaluation on validation (and train) of the prompt the
+ * next step starts from, the best prompt, early stopping and the divergence warning. At
+ * the end the start, best and final prompts are scored on the test split.
  *
  * The trainer emits events but never `run-start`, `usage`, `checkpoint` or `waiting`
  * (the runner's); `done` is always the last event.
@@ -58,6 +53,8 @@ export interface TrainerInput {
    * wait ends with that state, so a resume asks for the same decision again.
    */
   onReviewPending?: (state: TrainerState) => Promise<void>;
+  /** The optimization method; DLPO (TextGrad when no technique is on) by default. */
+  method?: OptimizerMethodFactory;
 }
 
 export interface TrainOutcome {
@@ -129,8 +126,6 @@ class StopSignal extends Error {
 
 export async function train(input: TrainerInput): Promise<TrainOutcome> {
   const { config, task, signal } = input;
-  const t = config.techniques;
-  const m = config.method;
   // Once the loop has stopped, calls still in flight from the interrupted step (a
   // Promise.all rejects at its first failure) must not add events after `done`.
   let live = true;
@@ -183,9 +178,6 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
     if (signal.aborted) throw new StopSignal('cancelled');
   };
 
-  const tsaOpts = annealingOptions(t, m);
-  const tclOpts = contrastiveOptions(t, m.contrastiveKeepDuplicates ?? false);
-  const needTrainEachStep = m.evalTrainEachStep || tclOpts !== null;
 
   let stoppedBy: StoppedBy = 'completed';
   let stopMessage = '';
@@ -193,19 +185,19 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
   let reviewState: TrainerState | undefined;
 
   /**
-   * The decision on one candidate and what accepting it changes; true when accepted. With a
-   * reviewer, the state is checkpointed with the candidate pending before the wait
-   * (`saved` is that state when the run resumed at this very candidate).
+   * The decision on one candidate. With a reviewer, the state is checkpointed with the
+   * candidate pending before the wait (`saved` is that state when the run resumed at this
+   * very candidate), and a stop during the wait ends the run with that state.
    */
-  const decide = async (p: PendingCandidate, saved?: TrainerState): Promise<boolean> => {
+  const review = async (current: TrainerState, p: PendingCandidate, saved?: TrainerState): Promise<ReviewDecision> => {
     let decision: ReviewDecision;
     if (input.reviewer) {
       if (saved) {
         reviewState = saved;
       } else if (input.onReviewPending) {
-        work.pending = p;
-        reviewState = cloneState(work);
-        delete work.pending;
+        current.pending = p;
+        reviewState = cloneState(current);
+        delete current.pending;
         await input.onReviewPending(reviewState);
       }
       decision = await input.reviewer.review(
@@ -218,36 +210,33 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
     checkAbort();
     reviewState = undefined;
     emit({ type: 'review', step: p.step, by: decision.by, accepted: decision.accepted, ...(decision.prompt !== undefined ? { prompt: decision.prompt } : {}) });
-    if (decision.accepted) {
-      work.prompt = decision.prompt ?? p.after;
-      work.acceptedSteps++;
-      if (tsaOpts && work.tsa && p.candidateTrain !== null) {
-        // A prompt the user edited before accepting is what the run continues from, so
-        // the next candidate is compared with its score, not the unedited candidate's.
-        const acceptedTrain = work.prompt === p.after ? p.candidateTrain : ((await score('train', work.prompt))?.score ?? p.candidateTrain);
-        work.tsa = afterAccept(work.tsa, acceptedTrain, tsaOpts.decay);
-      }
-      work.momentum = rememberGradient(work.momentum, p.gradient, momentumCapacity(t));
-      return true;
-    }
-    if (tclOpts && p.candidateTrain !== null) {
-      work.contrastive = rememberPrompt(work.contrastive, { prompt: p.after, score: p.candidateTrain, step: p.step }, tclOpts.keepDuplicates);
-    }
-    return false;
+    return decision;
   };
+  const methodContext: MethodContext = {
+    config,
+    task,
+    signal,
+    emit,
+    scorer,
+    backward: backwardCtx,
+    score,
+    checkAbort,
+    review,
+    ...(input.validateCandidate ? { validateCandidate: input.validateCandidate } : {}),
+  };
+  const method = (input.method ?? dlpoMethod)(methodContext);
 
   try {
     if (task.train.length === 0) throw new Error('The training split is empty: the trainer needs at least one training example.');
     if (!input.state) {
       // Step 0: the initial prompt's scores (the best prompt may be the initial one).
       checkAbort();
-      const needStartTrain = needTrainEachStep || (tsaOpts !== null && tsaOpts.initialScore === 'start');
-      const { val, trainScore } = await scoreValAndTrain(work.prompt, needStartTrain);
+      const { val, trainScore } = await scoreValAndTrain(work.prompt, method.startTrainScore);
       work.startScores = { val: val?.score ?? null, train: trainScore?.score ?? null };
       // Without a validation split the best prompt is chosen on train (documented in docs/method.md).
       work.best = { prompt: work.prompt, score: (val ?? trainScore)?.score ?? null, step: 0 };
       work.history[0].val = val?.score ?? null;
-      if (tsaOpts) work.tsa = initialAnnealing(tsaOpts, trainScore?.score ?? 0);
+      method.begin(work, { train: trainScore?.score ?? null });
       if (val) emit({ type: 'eval', step: 0, split: 'val', score: val.score, n: val.n, prompt: 'current' });
       if (trainScore) emit({ type: 'eval', step: 0, split: 'train', score: trainScore.score, n: trainScore.n, prompt: 'current' });
       emit({ type: 'prompt-length', step: 0, ...promptLength(work.prompt) });
@@ -264,93 +253,20 @@ export async function train(input: TrainerInput): Promise<TrainOutcome> {
       // Resumed while this step's candidate waited for review: batch, gradient, techniques and
       // TSA's draw are already in the journal and the state; only the decision is missing.
       const resumedAt = work.pending?.step === step ? work.pending : undefined;
-      let accepted = false;
+      let accepted: boolean;
       if (resumedAt) {
         const saved = cloneState(work);
         delete work.pending;
-        accepted = await decide(resumedAt, saved);
+        accepted = await method.resume(resumedAt, work, saved);
       } else {
-        const batchRng = Rng.fromState(work.rng.batch);
-        if (work.cursor >= work.order.length) {
-          work.epoch++;
-          work.order = batchRng.shuffle(task.train.map((_, i) => i));
-          work.cursor = 0;
-        }
-        const batchIdx = work.order.slice(work.cursor, work.cursor + config.batchSize);
-        work.cursor += batchIdx.length;
-        work.rng.batch = batchRng.state();
-        const batch = batchIdx.map((i) => task.train[i]);
-        const r = learningRateForStep(t, work.acceptedSteps, m.lrDecayFirstStep);
-        emit({ type: 'step-start', step, epoch: work.epoch, batch: batch.map((e) => e.id), lr: r });
-
-        // Forward and loss.
-        const results = await Promise.all(batch.map((ex) => forwardOne(scorer, work.prompt, ex, m.formatInstructionInTraining, 'forward')));
-        for (const res of results) {
-          emit({
-            type: 'forward-result',
-            step,
-            exampleId: res.example.id,
-            input: res.example.input,
-            output: res.output,
-            gold: res.example.gold,
-            score: res.result.score,
-            reason: res.result.reason,
-          });
-        }
-        const failures = results.filter((res) => res.result.score < 1);
-        emit({ type: 'loss', step, batchScore: results.reduce((s, res) => s + res.result.score, 0) / results.length, failures: failures.length, n: results.length });
-        checkAbort();
-
-        const critiqued = m.critiqueFailuresOnly ? failures : results;
-        if (critiqued.length === 0) {
-          emit({ type: 'update-skipped', step, reason: 'every answer in the batch was correct: no gradient to follow' });
-        } else {
-          const gradient = await computeGradient(backwardCtx, work.prompt, critiqued, m.gradientAggregation);
-          emit({ type: 'gradient', step, text: gradient.text, critiques: gradient.critiques });
-          checkAbort();
-
-          const plan = planTechniques(work, step, r, t, m);
-          for (const event of plan.events) emit(event);
-
-          const proposal = await proposeCandidate(backwardCtx, {
-            current: work.prompt,
-            gradient: gradient.text,
-            blocks: plan.blocks,
-            protectedIdx: plan.protectedIdx,
-            budget: m.enforceInCode ? r : null,
-            method: m,
-            ...(input.validateCandidate ? { validateCandidate: input.validateCandidate } : {}),
-          });
-          for (const note of proposal.notes) emit({ type: 'technique-applied', step, technique: note.technique, summary: note.summary, details: note.details });
-          checkAbort();
-
-          if (!proposal.ok) {
-            emit({ type: 'update-skipped', step, reason: proposal.reason });
-          } else {
-            const before = work.prompt;
-            emit({ type: 'candidate', step, before, after: proposal.after, edits: proposal.edits, reverted: proposal.reverted });
-            let tsa: TsaAdvice | null = null;
-            let candidateTrain: number | null = null;
-            if (tsaOpts && work.tsa) {
-              const scored = await score('train', proposal.after);
-              candidateTrain = scored?.score ?? 0;
-              const tsaRng = Rng.fromState(work.rng.tsa);
-              tsa = annealingDecision(work.tsa, candidateTrain, tsaOpts.maxDrop, () => tsaRng.next());
-              work.rng.tsa = tsaRng.state();
-              emit({ type: 'tsa-decision', step, ...tsa });
-            }
-            accepted = await decide({ step, before, after: proposal.after, edits: proposal.edits, gradient: gradient.text, tsa, candidateTrain });
-          }
-        }
+        accepted = await method.step(step, work);
       }
 
       // Evaluation of the prompt the next step starts from.
-      const { val, trainScore } = await scoreValAndTrain(work.prompt, needTrainEachStep);
+      const { val, trainScore } = await scoreValAndTrain(work.prompt, method.trainScoresEachStep);
       if (val) emit({ type: 'eval', step, split: 'val', score: val.score, n: val.n, prompt: 'current' });
       if (trainScore) emit({ type: 'eval', step, split: 'train', score: trainScore.score, n: trainScore.n, prompt: 'current' });
-      if (tclOpts && trainScore) {
-        work.contrastive = rememberPrompt(work.contrastive, { prompt: work.prompt, score: trainScore.score, step }, tclOpts.keepDuplicates);
-      }
+      method.afterEvaluation(work, step, trainScore?.score ?? null);
       emit({ type: 'prompt-length', step, ...promptLength(work.prompt) });
       if (accepted) work.history.push({ step, prompt: work.prompt, val: val?.score ?? null });
 

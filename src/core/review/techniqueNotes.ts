@@ -1,4 +1,5 @@
 import type { RunEvent, RunEventOf } from '../run/events';
+import type { RevertedBy } from '../run/events';
 import type { SentenceEdit } from '../prompt/sentenceTypes';
 
 type Technique = RunEventOf<'technique-applied'>['technique'];
@@ -8,7 +9,7 @@ export interface StepTechniqueNotes {
   /** One line per technique that acted (`TLR cut 4 edits to 2`). */
   summaries: { technique: Technique; summary: string }[];
   /** Edits the model proposed that code took back, and which technique did. */
-  reverted: { edit: SentenceEdit; by: 'tlr' | 'tdo' }[];
+  reverted: { edit: SentenceEdit; by: RevertedBy }[];
 }
 
 export function stepTechniqueNotes(events: readonly RunEvent[], step: number): StepTechniqueNotes {
@@ -29,6 +30,10 @@ export function stepTechniqueNotes(events: readonly RunEvent[], step: number): S
 export function revertedAround(notes: StepTechniqueNotes, beforeIndex: number): string[] {
   const lines: string[] = [];
   for (const { edit, by } of notes.reverted) {
+    if (by === 'structure') {
+      if (editTouchesUnit(edit, beforeIndex)) lines.push('Kept as written: front matter, comments and template lines are never edited');
+      continue;
+    }
     const who = by === 'tdo' ? 'TDO protected this sentence' : 'TLR cut';
     if (edit.op === 'modify' && edit.beforeIndex === beforeIndex) {
       lines.push(by === 'tdo' ? `${who} from the rewrite “${edit.after}”` : `${who} a rewrite of this sentence to “${edit.after}”`);
@@ -41,4 +46,10 @@ export function revertedAround(notes: StepTechniqueNotes, beforeIndex: number): 
     }
   }
   return lines;
+}
+
+function editTouchesUnit(edit: SentenceEdit, beforeIndex: number): boolean {
+  if (edit.op === 'add') return false;
+  if (edit.op === 'move') return beforeIndex >= edit.beforeIndex && beforeIndex < edit.beforeIndex + edit.count;
+  return edit.beforeIndex === beforeIndex;
 }

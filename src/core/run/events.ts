@@ -11,6 +11,10 @@ import { z } from 'zod';
 const Step = z.number().int().min(0);
 const Split = z.enum(['train', 'val', 'test']);
 
+/** Who took a proposed edit back: TLR's budget, TDO's protection, or the document's structure (an edit to front matter, a comment or a template line). */
+const RevertedBySchema = z.enum(['tlr', 'tdo', 'structure']);
+export type RevertedBy = z.infer<typeof RevertedBySchema>;
+
 const UnitKind = z.enum(['sentence', 'heading', 'list-item', 'table', 'code', 'quote', 'html', 'rule', 'front-matter', 'comment', 'template', 'wrapper']);
 
 /** A sentence edit as journaled (also the shape a checkpointed pending candidate keeps). */
@@ -104,7 +108,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     after: z.string(),
     edits: z.array(SentenceEditSchema),
     /** Edits the model proposed that code reverted (TLR cut, TDO protected). */
-    reverted: z.array(z.object({ edit: SentenceEditSchema, by: z.enum(['tlr', 'tdo']) })).default([]),
+    reverted: z.array(z.object({ edit: SentenceEditSchema, by: RevertedBySchema })).default([]),
   }),
   z.object({ type: z.literal('update-skipped'), step: Step, reason: z.string() }),
   z.object({
