@@ -1,8 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { brief } from '../metrics/answerText';
-import { parseYamlSafely } from '../data/safeYaml';
-import { jsonObjectsIn, wholeJson } from './jsonInOutput';
+import { jsonObjectsIn, lenientValue, wholeJson } from './jsonInOutput';
 import { baseType } from './supportedAssertions';
 import type { PromptfooAssertion } from './testCase';
 
@@ -54,9 +53,8 @@ function schemaValidator(value: unknown): z.ZodType | Error {
   try {
     let schema = value;
     if (typeof value === 'string') {
-      const parsed = parseYamlSafely(value);
-      if (!parsed.ok) throw new Error(`not valid YAML/JSON: ${parsed.message}`);
-      schema = parsed.value;
+      schema = lenientValue(value);
+      if (schema === undefined) throw new Error('not valid YAML/JSON');
     }
     compiled = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
   } catch (e) {

@@ -60,6 +60,11 @@ tests:
         assert:
           - type: starts-with
             value: m
+  - description: Norway equals with a trailing newline in the reply
+    vars: { country: Norway, question: What is the capital of Norway? }
+    assert:
+      - type: equals
+        value: Oslo
   - description: Japan json
     vars: { country: Japan, question: What is the capital of Japan? }
     assert:
@@ -125,6 +130,7 @@ function forwardReply(messages: { role: string; content: string }[]): string {
   if (all.includes('Egypt')) return `${prefix}Cairo`;
   if (all.includes('Kenya')) return 'Nairobi is the capital of Kenya, a country in East Africa.';
   if (all.includes('Chile')) return 'Valparaiso';
+  if (all.includes('Norway')) return 'Oslo\n';
   return "I don't know";
 }
 
@@ -256,7 +262,7 @@ describe('exports agree with the real promptfoo CLI', function () {
     ['a Copilot ${input:question} prompt', 'capital.prompt.md', [{ role: 'user', content: `You are a geography expert.\n\nQuestion: ${FRANCE}\n\nReply with the capital city only.` }]],
     ['a Prompty {{inputs.question}} prompt', 'capital.prompty', [{ role: 'system', content: 'You are a geography expert. Reply with the capital city only.' }, { role: 'user', content: FRANCE }]],
   ] as const) {
-    it(`${label}: promptfoo passes and fails the same tests and sends the same messages`, () => compare(file, 'promptfooconfig.yaml', 10, france));
+    it(`${label}: promptfoo passes and fails the same tests and sends the same messages`, () => compare(file, 'promptfooconfig.yaml', 11, france));
   }
 
   it('a dataset with the numeric metric: the format instruction is in the user message in both, and the JavaScript check agrees', () =>
