@@ -163,6 +163,10 @@ export const PanelStateSchema = z.object({
   openSteps: z.array(z.number().int()).max(1000).default([]),
   closedSteps: z.array(z.number().int()).max(1000).default([]),
   scrollY: z.number().min(0).default(0),
+  /** Layout choices, remembered per panel: header details, charts, following the live step. */
+  headerOpen: z.boolean().default(false),
+  chartsOpen: z.boolean().default(true),
+  follow: z.boolean().default(true),
 });
 export type PanelState = z.infer<typeof PanelStateSchema>;
 

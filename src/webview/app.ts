@@ -33,6 +33,8 @@ export class RunPanelApp {
   private readonly header: RunHeader;
   private readonly curves: CurvesView;
   private readonly list = el('div', { class: 'step-list', testid: 'step-list', id: 'steps' });
+  private readonly chartsBox = el('details', { class: 'charts-box', testid: 'charts-box' }) as HTMLDetailsElement;
+  private readonly followBox = el('input', { testid: 'follow-live' }) as HTMLInputElement;
   private readonly emptyNote = el('div', { class: 'empty muted', testid: 'empty-note', text: 'Waiting for the first step…' });
   private readonly cards = new Map<number, StepCard>();
   /** How many of the newest steps have a card in the DOM; older ones behind "Show earlier steps". */
@@ -70,19 +72,49 @@ export class RunPanelApp {
       this.renderedListRev = -1;
       this.queueFrame();
     });
+    this.followBox.type = 'checkbox';
+    this.followBox.checked = true;
+    this.followBox.addEventListener('change', () => {
+      if (this.ui) this.ui.follow = this.followBox.checked;
+      this.saveState();
+      if (this.followBox.checked) this.followLive(true);
+    });
+    const followLabel = el('label', { class: 'follow-toggle muted', title: 'Keep the live step in view as the run moves on; untick to stay where you are' });
+    followLabel.append(this.followBox, el('span', { text: 'Follow live step' }));
     const stepsSection = el(
       'section',
       { class: 'steps', testid: 'steps' },
-      el('h2', { class: 'section-heading', text: 'Steps' }),
+      el('div', { class: 'section-heading-row' }, el('h2', { class: 'section-heading', text: 'Steps' }), followLabel),
       this.emptyNote,
       this.list,
       this.earlierButton,
     );
+    // Charts under the steps and collapsible: the live step, its gradient and its candidate come first.
+    this.chartsBox.appendChild(el('summary', { class: 'charts-summary', text: 'Charts' }));
+    this.chartsBox.appendChild(this.curves.root);
+    this.chartsBox.addEventListener('toggle', () => {
+      if (this.ui) this.ui.chartsOpen = this.chartsBox.open;
+      this.saveState();
+    });
     root.classList.add('run-panel');
     root.setAttribute('data-testid', 'run-panel');
-    root.append(this.header.root, this.curves.root, stepsSection);
+    root.append(this.header.root, stepsSection, this.chartsBox);
     const saved = PanelStateSchema.safeParse(api.getState());
     if (saved.success) this.ui = saved.data;
+    this.chartsBox.open = this.ui?.chartsOpen ?? true;
+    this.followBox.checked = this.ui?.follow ?? true;
+    this.header.setDetailsOpen(this.ui?.headerOpen ?? false, (open) => {
+      if (this.ui) this.ui.headerOpen = open;
+      this.saveState();
+    });
+  }
+
+  /** Scrolls the live step's card into view (below the sticky header) when following. */
+  private followLive(force = false): void {
+    if (!force && !this.followBox.checked) return;
+    const newest = this.newestStep();
+    const card = newest === null ? undefined : this.cards.get(newest);
+    if (card && typeof card.root.scrollIntoView === 'function') card.root.scrollIntoView({ block: 'nearest' });
   }
 
   /** Starts talking to the host: asks for the snapshot. */
@@ -156,7 +188,16 @@ export class RunPanelApp {
     this.view = applyRunEvents(createRunView(), s.events);
     this.nextSeq = s.nextSeq;
     if (!this.ui || this.ui.runId !== s.meta.runId) {
-      this.ui = { runId: s.meta.runId, runDir: s.meta.runDir, openSteps: [], closedSteps: [], scrollY: 0 };
+      this.ui = {
+        runId: s.meta.runId,
+        runDir: s.meta.runDir,
+        openSteps: [],
+        closedSteps: [],
+        scrollY: 0,
+        headerOpen: this.header.detailsOpen,
+        chartsOpen: this.chartsBox.open,
+        follow: this.followBox.checked,
+      };
     }
     this.saveState();
     this.renderedHeaderRev = this.renderedCurvesRev = this.renderedListRev = -1;
@@ -288,6 +329,8 @@ export class RunPanelApp {
       card.render(s.step === pending && !s.awaitingReview ? { ...s, awaitingReview: true } : s);
     }
     this.dirtyCards.clear();
+    // A new step started: keep it in view unless the user unticked "Follow live step".
+    if (newestChanged && this.renderedNewest !== null) this.followLive();
     this.renderedNewest = newest;
   }
 

@@ -59,6 +59,9 @@ export class RunHeader {
   private readonly budget = el('div', { class: 'budget', testid: 'budget-bars' });
   private readonly scores = el('div', { class: 'scores', testid: 'score-summary' });
   private readonly notice = el('div', { class: 'notice', testid: 'run-notice', role: 'status' });
+  /** One line that says how the run stands; the rest of the header folds away under it. */
+  private readonly compact = el('span', { class: 'header-compact', testid: 'header-compact' });
+  private readonly details = el('details', { class: 'header-details', testid: 'header-details' }) as HTMLDetailsElement;
   private readonly buttons: Record<'stop' | 'resume' | 'applyBest' | 'openBest' | 'openFinal' | 'exportReport', HTMLButtonElement>;
   private readonly modeButtons = new Map<PanelReviewMode, HTMLButtonElement>();
   /** What the chips and facts were last drawn from (kept out of the DOM on purpose). */
@@ -87,13 +90,12 @@ export class RunHeader {
     this.simulatorBadge.appendChild(el('span', { text: 'Offline simulator — figures are not from a real model' }));
     this.simulatorBadge.hidden = true;
 
+    this.details.append(el('summary', { class: 'header-summary' }, this.compact), this.chips, this.facts, el('div', { class: 'header-grid' }, this.budget, this.scores));
     this.root = el(
       'header',
       { class: 'run-header', testid: 'run-header', id: 'run-header' },
       el('div', { class: 'title-row' }, this.fileName, this.status, this.runId, this.simulatorBadge),
-      this.chips,
-      this.facts,
-      el('div', { class: 'header-grid' }, this.budget, this.scores),
+      this.details,
       el(
         'div',
         { class: 'actions', testid: 'run-actions' },
@@ -110,6 +112,16 @@ export class RunHeader {
       ),
       this.notice,
     );
+  }
+
+  get detailsOpen(): boolean {
+    return this.details.open;
+  }
+
+  /** Restores whether the header's details are unfolded, and reports the user's changes. */
+  setDetailsOpen(open: boolean, onChange: (open: boolean) => void): void {
+    this.details.open = open;
+    this.details.addEventListener('toggle', () => onChange(this.details.open));
   }
 
   showNotice(text: string, kind: 'error' | 'info'): void {
@@ -132,6 +144,7 @@ export class RunHeader {
     const elapsed = live && Number.isFinite(startedMs) ? Math.max(0, (nowMs - startedMs) / 1000) : null;
     this.renderBudget(budgetBars(view, elapsed), elapsed !== null);
     this.renderScores(view);
+    this.renderCompact(view, elapsed);
 
     // The host knows whether a checkpoint exists; without it, Resume would only say there is nothing to resume.
     const resumable =
@@ -236,6 +249,26 @@ export class RunHeader {
             : `${formatBudgetValue(b, b.remaining ?? 0)} left`,
       );
     });
+  }
+
+  /** `Step 3 of 10 · val 62% (best 71%) · 120 of 400 calls · $0.04 of $1.00`: the header folded. */
+  private renderCompact(view: RunView, elapsedSec: number | null): void {
+    const m = view.meta;
+    if (!m) {
+      setText(this.compact, 'Details');
+      return;
+    }
+    const t = resultTable(view);
+    const step = view.done ? `${formatInt(view.done.steps)} of ${formatInt(m.totalSteps)} steps done` : `Step ${view.currentStep ?? '—'} of ${formatInt(m.totalSteps)}`;
+    const score = `val ${formatScore(t.val.last)}${t.val.best !== null && t.val.best !== t.val.last ? ` (best ${formatScore(t.val.best)})` : ''}`;
+    const parts = [step, score];
+    for (const b of budgetBars(view, elapsedSec)) {
+      if (b.key === 'time') continue;
+      if (b.key === 'tokens' && b.max === null) continue;
+      if (b.key === 'calls') parts.push(b.max === null ? `${formatInt(b.used)} calls` : `${formatInt(b.used)} of ${formatInt(b.max)} calls`);
+      else parts.push(b.max === null ? formatBudgetValue(b, b.used) : `${formatBudgetValue(b, b.used)} of ${formatBudgetValue(b, b.max)}`);
+    }
+    setText(this.compact, parts.join(' · '));
   }
 
   /** Start → best → final (or now) on validation and test, as a 3 × 2 table. */

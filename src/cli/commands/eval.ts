@@ -20,6 +20,7 @@ import type { PromptDocument, RegionOption } from '../../core/prompt/promptDocum
 import { taskForPrompt } from '../../core/data/taskForPrompt';
 import { buildPromptfooConfig, exportTests } from '../../core/promptfoo/exportConfig';
 import { usesJudge } from '../../core/promptfoo/promptfooMetric';
+import { usePromptfooConfigArgument } from '../promptfooPrompt';
 import { answerKeyFromExamples } from '../../core/simulator/answerKey';
 import { isSimulatorModel, SIMULATOR_LABEL, type SimulatorModel } from '../../core/simulator/simulatorModel';
 import { numberOption, parseCommandArgs, stringOption } from '../args';
@@ -68,7 +69,9 @@ ${Object.entries(METRIC_SUMMARIES)
   --min-accuracy X         exit 1 when accuracy is below X (0..1, or a percentage like 80%)
   --section NAME           the .prompty role section or heading section taken as the prompt body
                            (the whole file is sent, rendered per example, either way)
-  --prompt N               score prompt N of a promptfoo multi-prompt .txt file ("---" lines)
+  --prompt N               score prompt N of a promptfoo multi-prompt .txt file ("---" lines),
+                           or of a promptfooconfig.yaml given as the prompt file (its tests are
+                           then the data unless --data is given)
   --seed N                 split seed (default 1001, as dlpo run)
   --input-field F --gold-field F   which dataset fields are input and gold (default: inferred)
   --train-size N --val-size N --test-size N   split sizes (default: the benchmark's, or
@@ -145,6 +148,7 @@ async function runEval(argv: string[], io: CliIO, found: { keyless: KeylessModel
   const { values, positionals } = parseCommandArgs(argv, { ...MODEL_OPTION_SPECS, ...EVAL_OPTION_SPECS }, { command: 'eval', allowPositionals: true });
   if (positionals.length === 0) throw new UsageError('Missing the prompt file: dlpo eval <prompt-file> --data <dataset>.');
   if (positionals.length > 1) throw new UsageError(`dlpo eval scores one prompt file; got ${positionals.length} (${positionals.join(', ')}).`);
+  usePromptfooConfigArgument(values as Record<string, unknown>, positionals, io.cwd);
   const model = parseModelOptions(values as Parameters<typeof parseModelOptions>[0]);
   const split = parseSplit(values.split);
   const limit = numberOption(values.limit, 'limit', { integer: true, positive: true });

@@ -17,6 +17,7 @@ import { numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../command';
 import { applyFileModelParameters, fileModelParameters } from '../../core/config/fileModelParameters';
 import { loadPromptFile } from '../../core/run/promptFile';
+import { usePromptfooConfigArgument } from '../promptfooPrompt';
 import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, checkModelSpec, parseModelOptions, resolveApiKey } from '../modelOptions';
 import { ProgressPrinter } from '../runProgress';
 import { checkFolderOption } from '../folderOption';
@@ -67,7 +68,9 @@ Data and metric:
 Prompt file:
   --section NAME           optimize this .prompty role section (default system) or markdown heading
                            section; the whole file is still what the model is sent
-  --prompt N               the prompt to optimize in a promptfoo multi-prompt .txt file ("---" lines)
+  --prompt N               the prompt to optimize in a promptfoo multi-prompt .txt file ("---" lines),
+                           or of a promptfooconfig.yaml given as the prompt file (its tests are
+                           then the data unless --data is given)
 
 Method:
   --preset NAME            best (default) | robust | textgrad | reference | all
@@ -284,6 +287,7 @@ export const runCommand: CliCommand = {
       } else {
         if (positionals.length === 0) throw new UsageError('Missing the prompt file: dlpo run <prompt-file> --data <dataset>. Run `dlpo run --help` for the options.');
         if (positionals.length > 1) throw new UsageError(`One prompt file per run; got ${positionals.length} (${positionals.join(', ')}).`);
+        usePromptfooConfigArgument(values as Record<string, unknown>, positionals, io.cwd);
         if (values.data === undefined) throw new UsageError('Missing --data: a dataset file (.jsonl, .json, .csv) or a benchmark name such as gsm8k.');
         const layers: ConfigLayer[] = configFileLayers(io.cwd, stringOption(values.config));
         layers.push(flagLayer(values, positionals, io.cwd, model.config as Record<string, unknown>));

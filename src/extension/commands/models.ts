@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Provider } from '../../core/config/runConfig';
+import { listEndpointModels } from '../../core/llm/endpointModels';
 import { Config } from '../config';
 import { listLmModels } from '../providers/vscodeLmModel';
 import { providerLabel } from '../config/settingsToRunConfig';
@@ -26,13 +27,73 @@ const PROVIDER_ITEMS: { label: string; detail: string; provider: Provider }[] = 
   { label: '$(server) OpenAI-compatible endpoint (Ollama, LM Studio, vLLM)…', detail: 'Any server speaking /v1/chat/completions at a base URL', provider: 'openai-compatible' },
 ];
 
+/** How many VS Code language models are available now (0 when none, or when asking fails). */
+async function availableLmModels(): Promise<number> {
+  try {
+    return (await listLmModels()).length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The providers, the zero-key paths first: the VS Code language models when any is
+ * available (no key, the model the user already has), else the offline simulator; keyed
+ * providers after them.
+ */
 async function pickProvider(title: string): Promise<Provider | undefined> {
-  const picked = await vscode.window.showQuickPick(PROVIDER_ITEMS, { title, placeHolder: 'Where the models run', ignoreFocusOut: true });
+  const lm = await availableLmModels();
+  const lmItem = PROVIDER_ITEMS.find((i) => i.provider === 'vscode-lm')!;
+  const others = PROVIDER_ITEMS.filter((i) => i !== lmItem);
+  const items = lm > 0 ? [{ ...lmItem, description: `${lm} available, no key needed` }, ...others] : [...others.slice(0, 1), { ...lmItem, description: 'none available now' }, ...others.slice(1)];
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Where the models run', ignoreFocusOut: true });
   return picked?.provider;
 }
 
-async function pickModelName(provider: Provider, role: 'forward' | 'backward', suggestion: string | undefined): Promise<string | undefined> {
+/**
+ * The models the endpoint lists (GET /models), to pick from, with "type a name" kept for
+ * the rest; undefined when the endpoint cannot be asked (then the name is typed). A key
+ * the endpoint rejects is said here, before any run.
+ */
+async function pickListedModel(services: Services, provider: 'openai' | 'openai-compatible', baseUrl: string, title: string, config: Config): Promise<string | null | undefined> {
+  const key = await services.secrets.resolve(provider, config.apiKeyEnvironmentVariable);
+  if (provider === 'openai' && !key) return undefined; // the key is asked after the models; type the name
+  const listed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'DLPO: asking the endpoint for its models' }, () =>
+    listEndpointModels({ baseUrl, ...(key ? { apiKey: key.key } : {}) }),
+  );
+  if (!listed.ok) {
+    if (listed.problem === 'key') void vscode.window.showWarningMessage(listed.message);
+    else services.ctx.output.info(listed.message);
+    return undefined;
+  }
+  if (listed.models.length === 0) return undefined;
+  const TYPE = '$(edit) Type another model name…';
+  const picked = await vscode.window.showQuickPick([...listed.models.map((m) => ({ label: m })), { label: TYPE, alwaysShow: true }], {
+    title,
+    placeHolder: `${listed.models.length} model${listed.models.length === 1 ? '' : 's'} at ${baseUrl}`,
+    ignoreFocusOut: true,
+  });
+  if (!picked) return null;
+  return picked.label === TYPE ? undefined : picked.label;
+}
+
+async function pickModelName(
+  services: Services,
+  provider: Provider,
+  role: 'forward' | 'backward',
+  suggestion: string | undefined,
+  endpoint: { baseUrl?: string },
+  config: Config,
+): Promise<string | undefined> {
   const what = role === 'forward' ? 'forward model (answers the dataset questions; paper: gpt-4o-mini)' : 'backward model (writes the critiques and rewrites the prompt; paper: gpt-4o)';
+  if (provider === 'openai' || provider === 'openai-compatible') {
+    const baseUrl = provider === 'openai' ? 'https://api.openai.com/v1' : endpoint.baseUrl;
+    if (baseUrl) {
+      const listed = await pickListedModel(services, provider, baseUrl, `DLPO: ${what}`, config);
+      if (listed === null) return undefined;
+      if (listed !== undefined) return listed;
+    }
+  }
   if (provider === 'vscode-lm') {
     let models: Awaited<ReturnType<typeof listLmModels>> = [];
     try {
@@ -80,13 +141,13 @@ async function pickEndpoint(provider: Provider, config: Config): Promise<{ baseU
   return {};
 }
 
-async function pickOne(role: 'forward' | 'backward', config: Config, provider?: Provider): Promise<ModelChoice | undefined> {
+async function pickOne(services: Services, role: 'forward' | 'backward', config: Config, provider?: Provider): Promise<ModelChoice | undefined> {
   const p = provider ?? (await pickProvider(`DLPO: provider of the ${role} model`));
   if (!p) return undefined;
   if (p === 'simulator') return { provider: 'simulator', model: 'simulator' };
   const endpoint = await pickEndpoint(p, config);
   if (!endpoint) return undefined;
-  const model = await pickModelName(p, role, role === 'forward' ? config.forwardModel : config.backwardModel);
+  const model = await pickModelName(services, p, role, role === 'forward' ? config.forwardModel : config.backwardModel, endpoint, config);
   if (!model) return undefined;
   return { provider: p, model: model.trim(), ...endpoint };
 }
@@ -94,7 +155,7 @@ async function pickOne(role: 'forward' | 'backward', config: Config, provider?: 
 /** The model picker: forward, then backward from the same list. Returns false when cancelled. */
 export async function selectModels(services: Services, scope?: vscode.Uri): Promise<boolean> {
   const config = new Config(scope);
-  const forward = await pickOne('forward', config);
+  const forward = await pickOne(services, 'forward', config);
   if (!forward) return false;
   let backward: ModelChoice | undefined = forward;
   if (forward.provider !== 'simulator') {
@@ -107,8 +168,8 @@ export async function selectModels(services: Services, scope?: vscode.Uri): Prom
       { title: 'DLPO: backward model (writes critiques and rewrites the prompt; a stronger model helps)', ignoreFocusOut: true },
     );
     if (!choice) return false;
-    if (choice.id === 'other') backward = await pickOne('backward', config, forward.provider);
-    if (choice.id === 'provider') backward = await pickOne('backward', config);
+    if (choice.id === 'other') backward = await pickOne(services, 'backward', config, forward.provider);
+    if (choice.id === 'provider') backward = await pickOne(services, 'backward', config);
     if (!backward) return false;
   }
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;

@@ -193,22 +193,10 @@ export class RunController implements vscode.Disposable {
       }
     };
 
-    if (options.quiet) return run(() => undefined);
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `DLPO: ${request.resumeDir ? 'resuming' : 'optimizing'} ${name}`, cancellable: true },
-      async (p, token) => {
-        const sub = token.onCancellationRequested(() => abort.abort());
-        try {
-          let last = '';
-          return await run((message) => {
-            if (message !== last) p.report({ message });
-            last = message;
-          });
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
+    // Progress is the run's status bar item and its panel: a progress notification would
+    // cover the bottom of the panel for the whole run. Stop is in the panel, the editor's
+    // title bar and the palette.
+    return run(() => undefined);
   }
 
   private createSession(start: RunEventOf<'run-start'>, request: RunRequest, abort: AbortController, early: RunEvent[]): TrackedRunSession {

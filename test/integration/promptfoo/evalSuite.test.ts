@@ -68,4 +68,31 @@ describe('dlpo eval with a promptfoo suite', function () {
     assert.match(r.stderr, /No API key for judge-model/);
     assert.equal(server.chatRequests().length, 0);
   });
+
+  it('a promptfooconfig.yaml given as the prompt file: its prompt, scored on its tests; --prompt N among several; inline prompts refused', async () => {
+    server.reset();
+    const r = await runDlpo(['eval', 'file-list/promptfooconfig.yaml', '--split', 'all', '--json', ...modelArgs()], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { n: number; correct: number };
+    assert.deepEqual([out.n, out.correct], [6, 5]);
+    assert.ok(server.chatRequests().some((c) => c.chat!.lastUser === 'Answer in one word: what is the capital of Peru?'));
+
+    const multi = path.join(dir, 'multi');
+    fs.mkdirSync(multi);
+    fs.writeFileSync(path.join(multi, 'prompts.txt'), 'First: capital of {{country}}?\n---\nSecond: capital of {{country}}?\n');
+    fs.writeFileSync(path.join(multi, 'tests.yaml'), ['France', 'Italy', 'Peru'].map((c) => `- vars: { country: ${c} }\n  assert: [{ type: icontains, value: a }]\n`).join(''));
+    fs.writeFileSync(path.join(multi, 'promptfooconfig.yaml'), 'prompts:\n  - file://prompts.txt\ntests: file://tests.yaml\n');
+    const ask = await runDlpo(['eval', 'promptfooconfig.yaml', '--split', 'all', ...modelArgs()], { cwd: multi });
+    assert.equal(ask.code, 2);
+    assert.match(ask.stderr, /the config has 2 prompts \(1: prompts\.txt \(part 1\), 2: prompts\.txt \(part 2\)\); choose one with --prompt N/);
+    server.reset();
+    const second = await runDlpo(['eval', 'promptfooconfig.yaml', '--prompt', '2', '--split', 'all', '--json', ...modelArgs()], { cwd: multi });
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(server.chatRequests().map((c) => c.chat!.lastUser).sort(), ['Second: capital of France?', 'Second: capital of Italy?', 'Second: capital of Peru?']);
+
+    fs.writeFileSync(path.join(multi, 'inline.yaml'), 'prompts:\n  - "Capital of {{country}}?"\ntests: file://tests.yaml\n');
+    const inline = await runDlpo(['eval', 'inline.yaml', '--split', 'all', ...modelArgs()], { cwd: multi });
+    assert.equal(inline.code, 2);
+    assert.match(inline.stderr, /inline\.yaml field "prompts\[0\]": DLPO optimizes prompt files/);
+  });
 });

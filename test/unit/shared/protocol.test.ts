@@ -105,7 +105,7 @@ describe('panel protocol', () => {
   });
 
   it('validates the persisted webview state with defaults', () => {
-    assert.deepEqual(PanelStateSchema.parse({ runId: 'r', runDir: '/d' }), { runId: 'r', runDir: '/d', openSteps: [], closedSteps: [], scrollY: 0 });
+    assert.deepEqual(PanelStateSchema.parse({ runId: 'r', runDir: '/d' }), { runId: 'r', runDir: '/d', openSteps: [], closedSteps: [], scrollY: 0, headerOpen: false, chartsOpen: true, follow: true });
     assert.equal(PanelStateSchema.safeParse({ runDir: '/d' }).success, false);
   });
 });

@@ -172,7 +172,7 @@ describe('webview: run panel app', () => {
     await boot(events, events.length, 'done');
     (q('[data-step="1"] [data-testid="step-toggle"]') as HTMLElement).click();
     (q('[data-step="3"] [data-testid="step-toggle"]') as HTMLElement).click();
-    assert.deepEqual(api.state, { runId: 'run-7', runDir: meta.runDir, openSteps: [1], closedSteps: [3], scrollY: 0 });
+    assert.deepEqual(api.state, { runId: 'run-7', runDir: meta.runDir, openSteps: [1], closedSteps: [3], scrollY: 0, headerOpen: false, chartsOpen: true, follow: true });
     app.dispose();
     // A reload: a new page with the same state.
     root.remove();
@@ -274,6 +274,38 @@ describe('webview: run panel app', () => {
     assert.equal(q('[data-testid="run-status"]')!.textContent, 'Stopped');
     assert.equal((q('[data-testid="btn-resume"]') as HTMLButtonElement).disabled, false);
     assert.equal((q('[data-testid="btn-stop"]') as HTMLButtonElement).disabled, true);
+  });
+
+  it('is laid out for watching: a one-line header, the live step above collapsible charts, follow remembered', async () => {
+    const events = syntheticRunEvents({ steps: 3, unfinished: true });
+    await boot(events, events.length);
+    const panel = root;
+    const order = [...panel.children].map((c) => c.getAttribute('data-testid') ?? c.className);
+    assert.deepEqual(order, ['run-header', 'steps', 'charts-box'], 'steps come before the charts');
+    const details = q('[data-testid="header-details"]') as HTMLDetailsElement;
+    assert.equal(details.open, false, 'the header is folded to one line by default');
+    assert.match(q('[data-testid="header-compact"]')!.textContent!, /^Step 3 of 3 · val \d+(\.\d)?% .*· \d+ of 36 calls · \$0\.\d+ of \$5\.00$/);
+    const charts = q('[data-testid="charts-box"]') as HTMLDetailsElement;
+    assert.equal(charts.open, true);
+    charts.open = false;
+    charts.dispatchEvent(new env.window.Event('toggle') as unknown as Event);
+    const follow = q('[data-testid="follow-live"]') as HTMLInputElement;
+    assert.equal(follow.checked, true);
+    follow.checked = false;
+    follow.dispatchEvent(new env.window.Event('change') as unknown as Event);
+    assert.equal((api.state as { chartsOpen: boolean }).chartsOpen, false);
+    assert.equal((api.state as { follow: boolean }).follow, false);
+    // A reload keeps both choices.
+    app.dispose();
+    root.remove();
+    root = env.document.createElement('div');
+    env.document.body.appendChild(root);
+    const saved = api.state;
+    api = new FakeVsCodeApi();
+    api.state = saved;
+    await boot(events, events.length);
+    assert.equal((q('[data-testid="charts-box"]') as HTMLDetailsElement).open, false);
+    assert.equal((q('[data-testid="follow-live"]') as HTMLInputElement).checked, false);
   });
 
   it('offers Resume only when the host says a checkpoint can be resumed', async () => {
