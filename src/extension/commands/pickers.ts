@@ -4,7 +4,7 @@ import { PRESETS } from '../../core/config/presets';
 import type { Budget, PresetName } from '../../core/config/runConfig';
 import { BENCHMARKS } from '../../core/data/benchmarks';
 import { METRIC_NAMES, METRIC_SUMMARIES, type MetricName } from '../../core/metrics/registry';
-import { formatEstimate, type Estimate } from '../run/estimate';
+import { capsExceeded, formatEstimate, type Estimate } from '../run/estimate';
 
 /** The quick picks of the guided start. Each returns undefined when the user backs out. */
 
@@ -100,8 +100,13 @@ export async function confirmEstimate(estimate: Estimate, simulator: boolean, st
     budget.maxTokens !== undefined ? `${budget.maxTokens} tokens` : undefined,
     budget.maxTimeSec !== undefined ? `${budget.maxTimeSec} s` : undefined,
   ].filter(Boolean);
+  const over = capsExceeded(estimate, budget, simulator);
+  // Checked before the start: an estimate above a cap means the run would stop short of its plan.
   const items = [
-    { label: '$(play) Start', detail: formatEstimate(estimate, simulator), id: 'start' as const },
+    ...(over.length
+      ? [{ label: `$(warning) The estimate does not fit the caps: ${over.join('; ')}`, detail: 'It would stop at the cap before its last steps (an experiment: before its last runs). Raise the cap, or start anyway.', id: 'budget' as const }]
+      : []),
+    { label: over.length ? '$(play) Start anyway' : '$(play) Start', detail: formatEstimate(estimate, simulator), id: 'start' as const },
     { label: '$(edit) Change budget…', detail: caps.length ? `Caps: ${caps.join(', ')}. The run stops cleanly before exceeding one.` : 'No cap set: the run may use all of the estimate.', id: 'budget' as const },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: `DLPO: ${steps} steps — estimate`, placeHolder: 'Start the run?', ignoreFocusOut: true });

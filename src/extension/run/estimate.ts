@@ -99,3 +99,27 @@ export function formatTokens(n: number): string {
   if (n >= 1_000) return `${(n / 1_000).toFixed(1)}k`;
   return String(n);
 }
+
+/**
+ * The caps the estimate does not fit under, in words (`≈ 2,172 calls against the 2,000-call
+ * cap`). Said before the start: a run or experiment that would stop at its cap should be
+ * started knowingly, not found short afterwards. Time cannot be estimated, so it is not checked.
+ */
+export function capsExceeded(
+  e: Estimate,
+  budget: { maxCalls?: number; maxTokens?: number; maxCostUsd?: number },
+  simulator: boolean,
+): string[] {
+  const out: string[] = [];
+  if (budget.maxCalls !== undefined && e.calls > budget.maxCalls) {
+    out.push(`≈ ${e.calls.toLocaleString('en-US')} calls against the ${budget.maxCalls.toLocaleString('en-US')}-call cap`);
+  }
+  const tokens = e.promptTokens + e.completionTokens;
+  if (budget.maxTokens !== undefined && tokens > budget.maxTokens) {
+    out.push(`≈ ${formatTokens(tokens)} tokens against the ${formatTokens(budget.maxTokens)}-token cap`);
+  }
+  if (!simulator && budget.maxCostUsd !== undefined && e.costUsd !== undefined && e.costUsd > budget.maxCostUsd) {
+    out.push(`≈ $${e.costUsd.toFixed(2)} against the $${budget.maxCostUsd.toFixed(2)} cost cap`);
+  }
+  return out;
+}

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { RunEvent } from '../../core/run/events';
+import { appendEvent } from './eventList';
 import type { RunSession, RunStatus } from './runSession';
 import { statusAfterDone } from './journalReplay';
 
 /**
- * The concrete RunSession: keeps the event list, fires events in order, and derives
+ * The concrete RunSession: keeps the event list (streamed deltas joined, see
+ * `appendEvent`), fires every event in order, and derives
  * its status from the events it sees (a `done` ends it; `waiting` for review marks it
  * as waiting until the next event). The run controller owns the AbortController.
  */
@@ -25,7 +27,7 @@ export class TrackedRunSession implements RunSession, vscode.Disposable {
     private readonly abort?: AbortController,
   ) {
     this.currentStatus = initialStatus;
-    this.eventList.push(...initialEvents);
+    for (const e of initialEvents) appendEvent(this.eventList, e);
   }
 
   get status(): RunStatus {
@@ -46,7 +48,7 @@ export class TrackedRunSession implements RunSession, vscode.Disposable {
   }
 
   push(event: RunEvent): void {
-    this.eventList.push(event);
+    appendEvent(this.eventList, event);
     this.eventEmitter.fire(event);
     if (event.type === 'done') this.setStatus(statusAfterDone(event.stoppedBy));
     else if (event.type === 'waiting' && event.reason === 'review') this.setStatus('waiting-review');

@@ -185,7 +185,14 @@ export class ExperimentApp {
         'tr',
         { testid: `experiment-row-${i}`, class: r.comparison ? '' : 'baseline-row' },
         el('th', { text: r.config, class: 'config-name' }),
-        cell(String(r.runs)),
+        // A configuration summarised on fewer runs than asked says so, in the table itself.
+        (() => {
+          const asked = v.runs.filter((x) => x.config === r.config).length;
+          if (asked <= r.runs) return cell(String(r.runs), undefined, `experiment-row-${i}-runs`);
+          const td = cell(`${r.runs} of ${asked} ⚠`, `Only ${r.runs} of the ${asked} runs asked for finished: these figures are over ${r.runs} run${r.runs === 1 ? '' : 's'}.`, `experiment-row-${i}-runs`);
+          td.classList.add('fewer-runs');
+          return td;
+        })(),
         cell(meanStd(r.scores.start.val), minMax(r.scores.start.val)),
         cell(meanStd(r.scores.best.val), minMax(r.scores.best.val), `experiment-row-${i}-val`),
         cell(meanStd(r.scores.best.test), minMax(r.scores.best.test), `experiment-row-${i}-test`),

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { estimateRun, formatEstimate, stepsFor } from '../../../src/extension/run/estimate';
+import { capsExceeded, estimateRun, formatEstimate, stepsFor } from '../../../src/extension/run/estimate';
 
 const base = {
   batchSize: 5,
@@ -47,5 +47,18 @@ describe('run estimate (method.md, cost of a step)', () => {
     const b = estimateRun({ ...base, steps: 10 });
     assert.equal(b.backwardCalls, 2 * a.backwardCalls);
     assert.ok(b.promptTokens > a.promptTokens);
+  });
+
+  it('says which caps the estimate does not fit under, before the start', () => {
+    const e = { forwardCalls: 2_000, backwardCalls: 172, calls: 2_172, promptTokens: 900_000, completionTokens: 200_000, costUsd: 3.5 };
+    assert.deepEqual(capsExceeded(e, { maxCalls: 2_000 }, false), ['≈ 2,172 calls against the 2,000-call cap']);
+    assert.deepEqual(capsExceeded(e, { maxCalls: 3_000, maxTokens: 1_000_000, maxCostUsd: 1 }, false), [
+      '≈ 1.1M tokens against the 1.0M-token cap',
+      '≈ $3.50 against the $1.00 cost cap',
+    ]);
+    // The simulator costs nothing; an unknown price cannot be checked.
+    assert.deepEqual(capsExceeded(e, { maxCostUsd: 1 }, true), []);
+    assert.deepEqual(capsExceeded({ ...e, costUsd: undefined }, { maxCostUsd: 1 }, false), []);
+    assert.deepEqual(capsExceeded(e, {}, false), []);
   });
 });

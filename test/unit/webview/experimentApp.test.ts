@@ -72,6 +72,21 @@ describe('webview: experiment panel', () => {
     assert.match(q('experiment-curves-summary')!.textContent!, /textgrad: 37\.5% at step 2/);
   });
 
+  it('says in the table when a configuration has fewer finished runs than asked', () => {
+    const v = view();
+    // Three seeds asked for textgrad, two finished (the grid stopped at its cap).
+    v.runs.push(
+      { key: 'textgrad__seed-2', config: 'textgrad', seed: 2, runDir: 'runs/textgrad__seed-2', status: 'finished', stoppedBy: 'completed', step: 2, totalSteps: 2, bestVal: 0.25, bestTest: 0.25 },
+      { key: 'textgrad__seed-3', config: 'textgrad', seed: 3, runDir: 'runs/textgrad__seed-3', status: 'stopped', stoppedBy: 'budget-calls', step: 1, totalSteps: 2, bestVal: null, bestTest: null },
+    );
+    app.receive({ type: 'results', results: v, running: false });
+    const cell = q('experiment-row-0-runs')!;
+    assert.equal(cell.textContent, '2 of 3 ⚠');
+    assert.ok(cell.classList.contains('fewer-runs'));
+    assert.match(cell.title, /Only 2 of the 3 runs asked for finished/);
+    assert.equal(q('experiment-row-1-runs')!.textContent, '2', 'a complete configuration shows its count only');
+  });
+
   it('renders configuration names from files as text only', () => {
     app.receive({ type: 'results', results: view(), running: false });
     assert.equal(root.querySelectorAll('img').length, 0);
