@@ -43,7 +43,11 @@ export function isPromptfooValue(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0 && value.every(isTestLike);
   if (value === null || typeof value !== 'object') return false;
   const o = value as Record<string, unknown>;
-  if (o.tests !== undefined && (typeof o.tests === 'string' || Array.isArray(o.tests) || (typeof o.tests === 'object' && o.tests !== null))) return true;
+  const t = o.tests;
+  if (typeof t === 'string') return true;
+  // A list of tests and references; records without vars or assert (a plain dataset under "tests") are not.
+  if (Array.isArray(t) && t.every((x) => typeof x === 'string' || (x !== null && typeof x === 'object')) && t.some((x) => typeof x === 'string' || isTestLike(x))) return true;
+  if (t !== null && typeof t === 'object' && !Array.isArray(t) && typeof (t as { path?: unknown }).path === 'string') return true;
   return CONFIG_KEYS.filter((k) => k in o).length >= 2;
 }
 
@@ -132,6 +136,10 @@ const REFUSED_OPTION_KEYS: Record<string, string> = {
 
 function checkKeys(test: RawTestCase, origin: TestOrigin, what: string): void {
   const name = test.description ? `"${test.description}"` : what;
+  // promptfoo refuses such a test too: it would pass without checking anything.
+  if (what !== 'defaultTest' && ['assert', 'vars', 'options', 'metadata', 'threshold'].every((k) => (test as Record<string, unknown>)[k] === undefined)) {
+    throw refusal(origin, `${name} has none of assert, vars, options, metadata or threshold, so it is not a promptfoo test`);
+  }
   for (const [key, why] of Object.entries(REFUSED_TEST_KEYS)) {
     if ((test as Record<string, unknown>)[key] !== undefined) throw refusal(origin, `${name} has ${why}, which DLPO does not support`, key);
   }

@@ -28,7 +28,8 @@ export async function pickDataset(last: string | undefined, documentUri: vscode.
     ...BENCHMARKS.map((b) => ({
       label: `$(database) ${b.title}`,
       description: b.name,
-      detail: `metric ${b.metric} · train/val/test ${b.splits.train}/${b.splits.val}/${b.splits.test} · ${b.license}`,
+      // A benchmark without a test size tests on every example left after train and val.
+      detail: `metric ${b.metric} · train ${b.splits.train} · val ${b.splits.val} · test ${b.splits.test ?? 'the rest'} · ${b.license}`,
       source: b.name,
     })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },

@@ -176,7 +176,8 @@ export class ExperimentApp {
 
   private renderTable(v: ExperimentView): void {
     clear(this.table);
-    const head = ['Configuration', 'Runs', 'Start val', 'Best val', 'Best test', 'Final val', 'Final test', `Δ test vs ${v.baseline} [95% CI] · p`, 'Steps to best', 'Calls', 'Tokens', 'Cost', 'Prompt length'];
+    // The comparison sits next to the score it compares, so it is in view in a narrow panel.
+    const head = ['Configuration', 'Runs', 'Best test', `Δ test vs ${v.baseline} [95% CI] · p`, 'Best val', 'Start val', 'Final val', 'Final test', 'Steps to best', 'Calls', 'Tokens', 'Cost', 'Prompt length'];
     this.table.appendChild(el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { text: h, ...(h.startsWith('Δ') ? { title: 'Best-prompt test score minus the baseline’s, paired by seed, percentile bootstrap over seeds; p: exact sign test on per-example test outcomes paired by seed and example.' } : {}) })))));
     const body = el('tbody');
     v.rows.forEach((r, i) => {
@@ -193,12 +194,12 @@ export class ExperimentApp {
           td.classList.add('fewer-runs');
           return td;
         })(),
-        cell(meanStd(r.scores.start.val), minMax(r.scores.start.val)),
-        cell(meanStd(r.scores.best.val), minMax(r.scores.best.val), `experiment-row-${i}-val`),
         cell(meanStd(r.scores.best.test), minMax(r.scores.best.test), `experiment-row-${i}-test`),
+        cell(comparisonText(r), r.comparison?.perExample ? `${r.comparison.perExample.better} examples better, ${r.comparison.perExample.worse} worse, of ${r.comparison.perExample.pairs} pairs` : undefined, `experiment-row-${i}-delta`),
+        cell(meanStd(r.scores.best.val), minMax(r.scores.best.val), `experiment-row-${i}-val`),
+        cell(meanStd(r.scores.start.val), minMax(r.scores.start.val)),
         cell(meanStd(r.scores.final.val), minMax(r.scores.final.val)),
         cell(meanStd(r.scores.final.test), minMax(r.scores.final.test)),
-        cell(comparisonText(r), r.comparison?.perExample ? `${r.comparison.perExample.better} examples better, ${r.comparison.perExample.worse} worse, of ${r.comparison.perExample.pairs} pairs` : undefined, `experiment-row-${i}-delta`),
         cell(r.stepsToBest.mean === null ? '—' : r.stepsToBest.mean.toFixed(1)),
         cell(formatCount(r.calls)),
         cell(formatCount(r.tokens)),

@@ -7,6 +7,7 @@ import { loadDatasetFile, parseDatasetText } from '../../../src/core/data/loadDa
 import { loadTask } from '../../../src/core/data/loadTask';
 import { assertionFromString } from '../../../src/core/promptfoo/assertionFromString';
 import { globFiles } from '../../../src/core/promptfoo/globFiles';
+import { isPromptfooValue } from '../../../src/core/promptfoo/loadSuite';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/promptfoo');
 
@@ -153,6 +154,7 @@ describe('promptfoo suites as data', () => {
       ['tests:\n  - vars: {q: file://code.py}\n', /computed by a script/],
       ['tests:\n  - vars: {q: a}\n    assert: [{type: assert-set, assert: [{type: equals, value: a}, {type: python, value: x}]}]\n', /field "assert\[0\]\.assert\[1\]": test 1: the assertion "python" cannot run/],
       ['tests:\n  - vars: {q: a}\n    assert: [{type: assert-set, assert: []}]\n', /the assert-set has no assertions/],
+      ['tests:\n  - vars: {q: a}\n  - description: empty\n', /record 2: "empty" has none of assert, vars/],
     ];
     for (const [yaml, pattern] of cases) {
       const cfg = write('promptfooconfig.yaml', yaml);
@@ -160,6 +162,12 @@ describe('promptfoo suites as data', () => {
     }
     const cfg = write('promptfooconfig.yaml', `tests:\n${'  - vars: {q: a}\n    assert: [{type: equals, value: a}]\n'.repeat(3)}`);
     await rejects(loadTask({ source: cfg, goldField: 'q' }, { seed: 1, cwd: dir }), /--gold-field does not apply/);
+  });
+
+  it('a plain dataset with a "tests" key of records is not taken for promptfoo tests', () => {
+    assert.equal(isPromptfooValue({ tests: [{ question: 'q', answer: 'a' }] }), false);
+    assert.equal(isPromptfooValue({ tests: [{ question: 'q' }, { vars: { q: 'a' } }] }), true);
+    assert.equal(isPromptfooValue({ tests: 'file://t.csv' }), true);
   });
 
   it('--metric replaces the assertions; the promptfoo metric needs a promptfoo suite', async () => {
