@@ -197,6 +197,7 @@ describe('candidate review in the editor (real extension host)', function () {
     assert.match(text, /bare number without units/, 'the gradient sentence about units is shown');
     assert.match(text, /TLR cut 3 edits to 2/);
     assert.match(text, /TSA would accept \(Δ −0\.02 · T 16 · p 0\.820 · draw 0\.41\)/);
+    assert.match(text, /Worse by 0\.02 on the training data \(60\.0% against 62\.0% for the last accepted prompt\)\. .* TSA takes it with probability 82%; the draw 0\.41 fell within that chance: accepted\./);
     assert.match(text, /Replaces Show work\. Answer with a number\. with Show all your work\. Answer with a number and its units\./);
     assert.match(hoverHtml(hovers), /<del>Show work\.<\/del> <del>Answer with a number\.<\/del>/, 'the old sentences are struck');
     assert.equal(center.pending(t.runId)?.step, 1);

@@ -1,6 +1,6 @@
 import { readBlocks } from './markdownBlocks';
 import { proseSentenceRanges } from './proseSentences';
-import type { Sentence, SentenceKind } from './sentenceTypes';
+import type { Sentence } from './sentenceTypes';
 import { FIXED_KINDS } from './sentenceTypes';
 
 /**
@@ -14,10 +14,6 @@ import { FIXED_KINDS } from './sentenceTypes';
  */
 
 export interface DocumentUnit extends Sentence {
-  /** Which block the unit belongs to (units of one paragraph share it). */
-  block: number;
-  /** First unit of its block. */
-  blockStart: boolean;
   /** False for front matter, comments, template lines and wrapper fences. */
   editable: boolean;
 }
@@ -54,25 +50,12 @@ export function forgetSegmentations(): void {
 
 function segmentUncached(text: string): DocumentUnit[] {
   const out: DocumentUnit[] = [];
-  readBlocks(text).forEach((b, block) => {
+  for (const b of readBlocks(text)) {
     if (b.kind === 'paragraph') {
-      proseSentenceRanges(text, b.start, b.end).forEach(([start, end], k) => {
-        out.push({ text: text.slice(start, end), start, end, kind: 'sentence', block, blockStart: k === 0, editable: true });
-      });
-      return;
+      for (const [start, end] of proseSentenceRanges(text, b.start, b.end)) out.push({ text: text.slice(start, end), start, end, kind: 'sentence', editable: true });
+      continue;
     }
-    out.push({ text: text.slice(b.start, b.end), start: b.start, end: b.end, kind: b.kind, block, blockStart: true, editable: !FIXED_KINDS.has(b.kind) });
-  });
+    out.push({ text: text.slice(b.start, b.end), start: b.start, end: b.end, kind: b.kind, editable: !FIXED_KINDS.has(b.kind) });
+  }
   return out;
-}
-
-/** The kind a unit's text has on its own. */
-export function unitKind(text: string): SentenceKind {
-  const units = segmentSentences(text);
-  return units.length === 1 ? units[0].kind : 'sentence';
-}
-
-/** Number of units, for `prompt-length` events. */
-export function countSentences(text: string): number {
-  return segmentSentences(text).length;
 }

@@ -3,6 +3,7 @@ import { relatedGradientSentences } from '../../core/review/gradientRelevance';
 import { hoverText as quote } from '../../core/review/hoverText';
 import type { InlineDiffPlan } from '../../core/review/inlineDiffPlan';
 import { tsaAdviceLabel, tsaNumbers } from '../../core/review/reviewLabels';
+import { tsaExplanation } from '../../shared/decisionText';
 import { revertedAround, stepTechniqueNotes } from '../../core/review/techniqueNotes';
 import type { SentenceEdit } from '../../core/prompt/sentenceTypes';
 import type { PendingReview } from './pendingReview';
@@ -62,5 +63,7 @@ export function reviewHover(p: PendingReview, edits: readonly SentenceEdit[]): v
   const tsa = p.candidate.tsa;
   // Code-made numbers and fixed words: nothing in them for Markdown to act on.
   md.appendMarkdown(tsa ? `**TSA** would ${tsa.accepted ? 'accept' : 'reject'} (${tsaNumbers(tsa)})` : `**TSA** is off: ${tsaAdviceLabel(tsa)}`);
+  // The same plain-language reading as the panel's, beside the numbers.
+  if (tsa) md.appendMarkdown(`\n\n${quote(tsaExplanation(tsa))}`);
   return md;
 }

@@ -270,6 +270,31 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
     }, { pending: f.review, needs: [runStarted] });
     const candidateShown = C('the candidate appears in the editor as an inline diff with CodeLens');
 
+    await check(C('the whole candidate text is readable in place, with one status bar item and no progress notification over the panel'), async () => {
+      const sentence = model.candidateSentence(1);
+      // The suggestion thread (a zone between the lines) holds the whole new text, wrapped.
+      const widget = await waitFor('a DLPO suggestion thread in the editor', async () => {
+        const texts = await page.locator('.editor-group-container .review-widget').evaluateAll((els) => els.map((e) => (e.textContent || '').replace(/\s+/g, ' ')));
+        return texts.find((t) => t.includes('Suggested') && t.includes(sentence));
+      }, { timeoutMs: 15_000 });
+      // The CodeLens row sits on the changed line, not at the top of the prompt body.
+      const statusItems = await page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => (e.textContent || '').trim()).filter((t) => /candidate waiting/.test(t)));
+      if (statusItems.length !== 1) throw new Error(`expected one status bar item saying a candidate waits, saw ${JSON.stringify(statusItems)}`);
+      const toasts = await page.locator('.notifications-toasts .notification-toast').evaluateAll((els) => els.map((e) => (e.textContent || '').trim()).filter((t) => /optimizing|resuming/i.test(t)));
+      if (toasts.length) throw new Error(`a progress notification covers the panel: ${JSON.stringify(toasts)}`);
+      if (panel) {
+        const layout = await panel.locator('[data-testid="run-panel"]').evaluate((root) => {
+          const y = (id) => root.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect().top ?? -1;
+          const header = root.querySelector('[data-testid="run-header"]')?.getBoundingClientRect().height ?? -1;
+          return { steps: y('steps'), charts: y('charts-box'), header };
+        });
+        if (!(layout.steps >= 0 && layout.charts > layout.steps)) throw new Error(`the steps are not above the charts: ${JSON.stringify(layout)}`);
+        if (layout.header > 260) throw new Error(`the panel header takes ${layout.header} px`);
+      }
+      await shot('suggestion');
+      return `suggestion "${widget.slice(0, 60)}…"; status bar: ${statusItems[0]}`;
+    }, { pending: f.review, needs: [candidateShown] });
+
     await check(C('Accept writes the candidate to the file on disk'), async () => {
       await wb.clickCodeLens(page, /^\W*Accept$/);
       // An accepted candidate is one edit in the open editor; the user saves it.
