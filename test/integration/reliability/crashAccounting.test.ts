@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJournal } from '../../../src/core/run/journal';
+import { sha256 } from '../../support/loopbackServer';
 import { buildCli, httpArgs, makeWorkspace, runCli, spawnCli, waitUntil } from '../run/runSupport';
 import { nthRequestOf, only, runDirUnder, startFaultServer, type FaultServer } from './faultServer';
 
@@ -15,6 +16,9 @@ import { nthRequestOf, only, runDirUnder, startFaultServer, type FaultServer } f
 
 const KEY = 'sk-test-DLPO-crash-acct-51d2';
 const ARGS = ['--data', 'gsm8k-sample.jsonl', '--train-size', '6', '--val-size', '3', '--test-size', '3', '--batch-size', '3', '--no-cache'];
+
+/** This test's requests only (by the key they carry): a stray client of a recycled port cannot skew the counts. */
+const ours = (fault: FaultServer) => fault.server.chatRequests().filter((r) => r.auth.sha256 === sha256(KEY));
 
 describe('reliability: accounting across a crash (kill -9 while requests are in flight)', function () {
   this.timeout(180_000);
@@ -44,7 +48,7 @@ describe('reliability: accounting across a crash (kill -9 while requests are in 
     await done;
     fault.mode = { kind: 'ok' };
     const runDir = runDirUnder(ws, 'crash')!;
-    const firstSession = fault.server.chatRequests().length;
+    const firstSession = ours(fault).length;
     const checkpoint = JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoint.json'), 'utf8'));
     assert.equal(checkpoint.step, 1);
     assert.ok(checkpoint.usage.calls < firstSession, 'the checkpoint alone misses the calls made after it');
@@ -56,10 +60,10 @@ describe('reliability: accounting across a crash (kill -9 while requests are in 
     assert.equal(resumed.code, 0, resumed.stderr);
     const out = JSON.parse(resumed.stdout);
     assert.equal(out.stoppedBy, 'completed');
-    assert.equal(out.usage.calls, fault.server.chatRequests().length, 'the totals count every request of both sessions');
-    const inFlight = fault.faulted.length;
+    assert.equal(out.usage.calls, ours(fault).length, 'the totals count every request of both sessions');
+    const inFlight = fault.faulted.filter((i) => fault.server.requests[i].auth.sha256 === sha256(KEY)).length;
     assert.match(resumed.stderr, new RegExp(`made ${firstSession - checkpoint.usage.calls} calls after its last checkpoint \\(${inFlight} still in flight when it stopped, charged their prompt\\)`));
     const checkpointAfter = JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoint.json'), 'utf8'));
-    assert.equal(checkpointAfter.budgetSpent.calls, fault.server.chatRequests().length, 'and so does the budget');
+    assert.equal(checkpointAfter.budgetSpent.calls, ours(fault).length, 'and so does the budget');
   });
 });
