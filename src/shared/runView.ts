@@ -467,6 +467,8 @@ function applyOne(view: RunView, e: RunEvent): void {
       view.curvesRev++;
       return;
     }
+    case 'request':
+      return; // an accounting record for crash recovery; its `usage` follows
     case 'usage': {
       const before = view.usage;
       view.usage = { ...e.totals };

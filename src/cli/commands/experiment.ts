@@ -15,6 +15,7 @@ import { ExperimentSetupError, resolveSpecPaths, runExperiment } from '../../cor
 import { newRunId } from '../../core/run/runDir';
 import { RunSetupError } from '../../core/run/runner';
 import { numberOption, parseCommandArgs, stringOption, type OptionSpecs } from '../args';
+import { checkFolderOption } from '../folderOption';
 import { EXIT, UsageError, type CliCommand, type CliIO } from '../command';
 import { MODEL_OPTIONS_USAGE, MODEL_OPTION_SPECS, checkModelSpec, parseModelOptions, resolveApiKey } from '../modelOptions';
 import { createProgress } from '../progress';
@@ -143,8 +144,12 @@ function planFromArgs(values: Values, positionals: string[], io: CliIO): Plan {
   for (const k of ['requestTimeoutSec', 'cache', 'prices'] as const) if (fileLayer[k] !== undefined) runDefaults[k] = fileLayer[k];
   if (model.config.requestTimeoutSec !== undefined) runDefaults.requestTimeoutSec = model.config.requestTimeoutSec;
   if (model.config.cache !== undefined) runDefaults.cache = model.config.cache;
-  const cache = runDefaults.cache as { dir?: string } | undefined;
-  if (cache?.dir) runDefaults.cache = { ...cache, dir: path.resolve(io.cwd, cache.dir) };
+  const cache = runDefaults.cache as { dir?: string; enabled?: boolean } | undefined;
+  if (cache?.dir) {
+    if (cache.enabled !== false) checkFolderOption(cache.dir, io.cwd, model.config.cache?.dir !== undefined ? '--cache-dir' : 'cache.dir', 'The response cache is kept in a folder (default .dlpo/cache; --no-cache turns it off)');
+    runDefaults.cache = { ...cache, dir: path.resolve(io.cwd, cache.dir) };
+  }
+  if (model.outDir !== undefined && !resumeDir) checkFolderOption(model.outDir, io.cwd, '--out', '--out is the folder that holds the experiment folders (default .dlpo/experiments)');
 
   const budgetOver = (spec: ExperimentSpec): ExperimentSpec => {
     const next = { ...spec };

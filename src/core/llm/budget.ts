@@ -239,60 +239,62 @@ export interface WireOptions extends BudgetOptions {
 export function withWireAccounting(model: ChatModel, o: WireOptions): ChatModel {
   const costOf = (promptTokens: number, completionTokens: number) =>
     o.free ? 0 : o.pricing.costUsd(o.priceModel, promptTokens, completionTokens);
-  const succeeded = (reservation: Reservation | undefined, r: ChatResponse, purpose: string) => {
+  type Sent = { est: WireEstimate; reservation: Reservation | undefined; id: number | undefined; purpose: string };
+  const succeeded = ({ reservation, id, purpose }: Sent, r: ChatResponse) => {
     const { promptTokens, completionTokens } = r.usage;
     if (reservation) o.tracker!.settle(reservation, { tokens: promptTokens + completionTokens, costUsd: costOf(promptTokens, completionTokens) }, !r.cached);
-    o.meter?.record(o.role, purpose, o.priceModel, r, o.free);
+    o.meter?.record(o.role, purpose, o.priceModel, r, o.free, id);
   };
-  const failed = (reservation: Reservation | undefined, e: unknown, est: WireEstimate, receivedTokens: number, purpose: string) => {
+  const failed = ({ reservation, id, purpose, est }: Sent, e: unknown, receivedTokens: number) => {
     const charge = failureCharge(e, est, receivedTokens);
     if (reservation) o.tracker!.settle(reservation, { tokens: charge.promptTokens + charge.completionTokens, costUsd: costOf(charge.promptTokens, charge.completionTokens) });
-    o.meter?.recordFailure(o.role, purpose, o.priceModel, charge, isLlmError(e) ? e.kind : 'error', o.free);
+    o.meter?.recordFailure(o.role, purpose, o.priceModel, charge, isLlmError(e) ? e.kind : 'error', o.free, id);
   };
   const prepare = async (request: ChatRequest, options?: CallOptions) => {
     const est = estimateCall(request, o);
+    const purpose = options?.purpose ?? 'call';
     const reservation = o.tracker ? await o.tracker.reserveWhenFree(est, options?.signal) : undefined;
-    return { est, reservation, sent: { ...request, maxTokens: est.completionLimit } };
+    const id = o.meter?.sent(o.role, purpose, o.priceModel, est.promptTokens, o.free);
+    const sent: Sent = { est, reservation, id, purpose };
+    return { sent, request: { ...request, maxTokens: est.completionLimit } };
   };
   return {
     id: model.id,
     label: model.label,
     async complete(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
-      const { est, reservation, sent } = await prepare(request, options);
-      const purpose = options?.purpose ?? 'call';
+      const { sent, request: limited } = await prepare(request, options);
       let r: ChatResponse;
       try {
-        r = await model.complete(sent, options);
+        r = await model.complete(limited, options);
       } catch (e) {
-        failed(reservation, e, est, 0, purpose);
+        failed(sent, e, 0);
         throw e;
       }
-      succeeded(reservation, r, purpose);
+      succeeded(sent, r);
       return r;
     },
     async *stream(request: ChatRequest, options?: CallOptions): AsyncGenerator<ChatStreamPart> {
-      const { est, reservation, sent } = await prepare(request, options);
-      const purpose = options?.purpose ?? 'call';
+      const { sent, request: limited } = await prepare(request, options);
       let received = 0;
       let accounted = false;
       try {
-        for await (const part of model.stream(sent, options)) {
+        for await (const part of model.stream(limited, options)) {
           if (part.type === 'delta') received += estimateTokens(part.text);
           else {
             accounted = true;
-            succeeded(reservation, part.response, purpose);
+            succeeded(sent, part.response);
           }
           yield part;
         }
       } catch (e) {
         if (!accounted) {
           accounted = true;
-          failed(reservation, e, est, received, purpose);
+          failed(sent, e, received);
         }
         throw e;
       } finally {
         // The consumer stopped reading early: the request was made all the same.
-        if (!accounted) failed(reservation, new LlmError('aborted', 'The stream was left before its end.'), est, received, purpose);
+        if (!accounted) failed(sent, new LlmError('aborted', 'The stream was left before its end.'), received);
       }
     },
   };

@@ -19,6 +19,19 @@ export interface UsageRecord {
   estimated: boolean;
   /** The request failed (the LlmError kind: `timeout`, `rate-limit`…); its tokens are what it may be billed. */
   failed?: string;
+  /** The id of the `SentRecord` of this request (absent for cache hits). */
+  request?: number;
+}
+
+/** An HTTP request on its way; its `UsageRecord` (with `request: id`) follows when it ends. */
+export interface SentRecord {
+  id: number;
+  role: UsageRole;
+  purpose: string;
+  model: string;
+  /** Estimated, as the budget reserved them. */
+  promptTokens: number;
+  free?: boolean;
 }
 
 /**
@@ -29,11 +42,13 @@ export interface UsageRecord {
  */
 export class UsageMeter {
   private t: UsageTotals;
+  private nextRequest = 0;
 
   constructor(
     private readonly pricing: Pricing,
     private readonly onUsage?: (record: UsageRecord) => void,
     initial?: UsageTotals,
+    private readonly onSent?: (record: SentRecord) => void,
   ) {
     this.t = initial ? { ...initial } : { calls: 0, cachedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 };
   }
@@ -42,8 +57,15 @@ export class UsageMeter {
     return { ...this.t };
   }
 
+  /** Notes a request being sent (for crash recovery, see `SentRecord`); returns its id. */
+  sent(role: UsageRole, purpose: string, model: string, promptTokens: number, free = false): number {
+    const id = this.nextRequest++;
+    this.onSent?.({ id, role, purpose, model, promptTokens, ...(free ? { free } : {}) });
+    return id;
+  }
+
   /** `free`: the provider bills no tokens (VS Code LM, the simulator), whatever the model's name. */
-  record(role: UsageRole, purpose: string, model: string, response: ChatResponse, free = false): UsageRecord {
+  record(role: UsageRole, purpose: string, model: string, response: ChatResponse, free = false, request?: number): UsageRecord {
     const cached = response.cached === true;
     const { promptTokens, completionTokens } = response.usage;
     const costUsd = cached || free ? 0 : this.pricing.costUsd(model, promptTokens, completionTokens);
@@ -64,6 +86,7 @@ export class UsageMeter {
       cached,
       totals: this.totals(),
       estimated: response.usage.estimated === true,
+      ...(request !== undefined ? { request } : {}),
     };
     this.onUsage?.(record);
     return record;
@@ -80,6 +103,7 @@ export class UsageMeter {
     charge: { promptTokens: number; completionTokens: number },
     kind: string,
     free = false,
+    request?: number,
   ): UsageRecord {
     const costUsd = free ? 0 : this.pricing.costUsd(model, charge.promptTokens, charge.completionTokens);
     this.t.calls++;
@@ -97,6 +121,7 @@ export class UsageMeter {
       totals: this.totals(),
       estimated: true,
       failed: kind,
+      ...(request !== undefined ? { request } : {}),
     };
     this.onUsage?.(record);
     return record;

@@ -5,7 +5,7 @@ import { BudgetTracker, type BudgetSpent } from './budget';
 import type { ChatModel } from './chatModel';
 import { createModelStack, type ModelStack } from './factory';
 import { ConcurrencyLimiter } from './limiter';
-import { UsageMeter, type UsageRecord } from './meter';
+import { UsageMeter, type SentRecord, type UsageRecord } from './meter';
 import { Pricing } from './pricing';
 import type { RetryWait } from './retry';
 
@@ -18,6 +18,8 @@ export interface RunModelsOptions {
   /** A budget shared with other runs (an experiment's); otherwise one is built from `config.budget`. */
   budget?: BudgetTracker;
   onUsage?: (record: UsageRecord) => void;
+  /** Each HTTP request as it is sent (journaled, so a resume can count those a crash left in flight). */
+  onRequest?: (record: SentRecord) => void;
   onWait?: (wait: RetryWait) => void;
   /** From a checkpoint, so a resumed run keeps counting where it stopped. */
   budgetSpent?: BudgetSpent;
@@ -39,7 +41,7 @@ export interface RunModels {
  */
 export function createRunModels(config: RunConfig, o: RunModelsOptions = {}): RunModels {
   const pricing = new Pricing(config.prices);
-  const meter = new UsageMeter(pricing, o.onUsage, o.usageTotals);
+  const meter = new UsageMeter(pricing, o.onUsage, o.usageTotals, o.onRequest);
   const budget = o.budget ?? new BudgetTracker(config.budget, { spent: o.budgetSpent });
   const limiter = o.limiter ?? new ConcurrencyLimiter(config.maxConcurrency);
   const common = {

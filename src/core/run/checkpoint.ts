@@ -43,6 +43,12 @@ export const CheckpointFileSchema = z.object({
   }),
   /** Length of events.jsonl when this checkpoint was taken; resume truncates to it. */
   journalBytes: z.number().int().min(0),
+  /**
+   * Length of events.jsonl when `usage` and `budgetSpent` were read: the accounting records
+   * after it (requests sent and answered after the checkpoint, until a crash) are added back
+   * on resume (`recoverSpend.ts`). Absent in checkpoints of older versions.
+   */
+  accountedBytes: z.number().int().min(0).optional(),
   /** Set when the run has ended (done was journaled); a finished run cannot be resumed. */
   finished: z.boolean(),
   savedAt: z.string(),

@@ -156,7 +156,22 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     estimated: z.boolean().optional(),
     /** The request failed (an LlmError kind); its tokens are what it may be billed, estimated. */
     failed: z.string().optional(),
+    /** The `request` event of this call (absent for cache hits and in older journals). */
+    request: z.number().int().min(0).optional(),
     totals: UsageTotals,
+  }),
+  /**
+   * An HTTP request was sent (its `usage` follows when it ends). Journaled so that a
+   * resume after a crash can count the requests that were in flight: they may be billed.
+   */
+  z.object({
+    type: z.literal('request'),
+    id: z.number().int().min(0),
+    role: z.enum(['forward', 'backward', 'judge']),
+    model: z.string(),
+    promptTokens: z.number().int().min(0),
+    /** The provider bills no tokens (VS Code LM, the simulator). */
+    free: z.boolean().optional(),
   }),
   z.object({ type: z.literal('waiting'), reason: z.enum(['rate-limit', 'server-error', 'review']), seconds: z.number().min(0), message: z.string() }),
   z.object({ type: z.literal('checkpoint'), step: Step, path: z.string() }),

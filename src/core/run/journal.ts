@@ -126,7 +126,7 @@ export function describeJournalProblems(path: string, contents: JournalContents)
  * The journal as it must compare between an uninterrupted run and the same run killed and
  * resumed (docs/runs.md, "Resume"). Removed: the `run-start` marker a resume adds (it has
  * `resumedFromStep`), the run id and start time, and the accounting records (`usage`,
- * `waiting`, `done.usage`): a resumed run really did make different HTTP calls (some
+ * `request`, `waiting`, `done.usage`): a resumed run really did make different HTTP calls (some
  * replies came from the cache, some calls before the crash are not in its budget), and
  * the journal says so rather than pretend otherwise. Also removed: the `error` events of
  * kind `journal` with which a resume reports a repaired (truncated) journal. Consecutive `gradient-delta` events
@@ -135,7 +135,7 @@ export function describeJournalProblems(path: string, contents: JournalContents)
 export function comparableJournal(events: readonly RunEvent[]): unknown[] {
   const out: unknown[] = [];
   for (const e of events) {
-    if (e.type === 'usage' || e.type === 'waiting') continue;
+    if (e.type === 'usage' || e.type === 'waiting' || e.type === 'request') continue;
     if (e.type === 'error' && e.kind === 'journal') continue; // the resume's report of a repaired journal
     if (e.type === 'gradient-delta') {
       // A cached reply may arrive in different chunks than the live stream did: compare the text.

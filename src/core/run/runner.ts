@@ -9,7 +9,9 @@ import type { Task } from '../data/task';
 import { train } from '../dlpo/trainer';
 import type { TrainerState } from '../dlpo/trainerState';
 import { TrainerStateSchema } from '../dlpo/trainerState';
+import { formatUsd, type BudgetSpent } from '../llm/budget';
 import type { UsageRecord } from '../llm/meter';
+import { Pricing } from '../llm/pricing';
 import type { RetryWait } from '../llm/retry';
 import { createRunModels, type RunModels } from '../llm/runModels';
 import { templateSyntaxProblem } from '../prompt/template/templateGuard';
@@ -21,6 +23,7 @@ import { CHECKPOINT_VERSION, CheckpointError, configHash, legacyConfigHash, read
 import type { RunEvent, RunEventOf, UsageTotals } from './events';
 import { contextProblem } from './contextCheck';
 import { InFlightTracker } from './inFlight';
+import { addUsage, recoverSpend, type RecoveredSpend } from './recoverSpend';
 import { JournalWriter, readJournal } from './journal';
 import { applyResumeModels, type AppliedResumeModels } from './resumeModels';
 import { acquireRunLock, RunLockedError, type RunLock } from './runLock';
@@ -55,6 +58,19 @@ function totalStepsOf(config: RunConfig, task: Task): number {
   return config.steps ?? Math.ceil(task.train.length / config.batchSize) * config.epochs;
 }
 
+function addSpent(a: BudgetSpent, b: RecoveredSpend['budget']): BudgetSpent {
+  return { calls: a.calls + b.calls, tokens: a.tokens + b.tokens, costUsd: a.costUsd + b.costUsd, elapsedMs: a.elapsedMs };
+}
+
+function recoveredMessage(r: RecoveredSpend): string {
+  const calls = r.ended + r.inFlight;
+  return (
+    `the last session made ${calls} call${calls === 1 ? '' : 's'} after its last checkpoint` +
+    `${r.inFlight ? ` (${r.inFlight} still in flight when it stopped, charged their prompt)` : ''}: ` +
+    `${r.usage.promptTokens + r.usage.completionTokens} tokens and ${formatUsd(r.usage.costUsd)} were added to the totals and the budget.`
+  );
+}
+
 function usageEvent(r: UsageRecord): RunEventOf<'usage'> {
   return {
     type: 'usage',
@@ -68,6 +84,7 @@ function usageEvent(r: UsageRecord): RunEventOf<'usage'> {
     // Only when true, so journals of servers that report usage stay as they were.
     ...(r.estimated ? { estimated: true } : {}),
     ...(r.failed ? { failed: r.failed } : {}),
+    ...(r.request !== undefined ? { request: r.request } : {}),
     totals: r.totals,
   };
 }
@@ -170,6 +187,7 @@ async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => 
   let paths: RunPaths;
   let config: RunConfig;
   let resume: ResumePoint | undefined;
+  let recovered: RecoveredSpend | undefined;
   let endpoints: AppliedResumeModels | undefined;
   if (options.resumeDir) {
     const dir = path.resolve(cwd, options.resumeDir);
@@ -191,6 +209,8 @@ async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => 
     };
     resume = prepareResume(paths, saved);
     runId = resume.checkpoint.runId;
+    // Read before the journal is cut back to the checkpoint: the calls made after it count.
+    recovered = recoverSpend(paths.events, resume.checkpoint, new Pricing(config.prices));
   } else {
     config = options.config;
     const created = options.runDir ? createFixedRunDir(path.resolve(cwd, options.runDir)) : createRunDir(path.resolve(cwd, options.runsDir));
@@ -237,9 +257,10 @@ async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => 
       limiter: options.limiter,
       budget: options.budget,
       onUsage: (r) => emit(usageEvent(r)),
+      onRequest: (r) => emit({ type: 'request', id: r.id, role: r.role, model: r.model, promptTokens: r.promptTokens, ...(r.free ? { free: true } : {}) }),
       onWait: (w) => emit(waitingEvent(w)),
-      budgetSpent: resume?.checkpoint.budgetSpent,
-      usageTotals: resume?.checkpoint.usage,
+      budgetSpent: resume && recovered ? addSpent(resume.checkpoint.budgetSpent, recovered.budget) : resume?.checkpoint.budgetSpent,
+      usageTotals: resume && recovered ? addUsage(resume.checkpoint.usage, recovered.usage) : resume?.checkpoint.usage,
       cwd,
     });
     task = taskForPrompt(
@@ -282,6 +303,7 @@ async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => 
       usage: models.meter.totals(),
       budgetSpent: models.budget.spent(),
       journalBytes,
+      accountedBytes: journal!.size,
       finished,
       savedAt: new Date().toISOString(),
     };
@@ -294,6 +316,7 @@ async function runLocked(options: StartRunOptions, lockFolder: (dir: string) => 
   };
 
   for (const w of resume?.warnings ?? []) emit({ type: 'error', kind: 'journal', message: w, fatal: false });
+  if (recovered) emit({ type: 'error', kind: 'journal', message: recoveredMessage(recovered), fatal: false });
   const startEvent: RunEventOf<'run-start'> = {
     type: 'run-start',
     runId,

@@ -37,6 +37,7 @@ export function logLine(e: RunEvent): { level: 'info' | 'warn' | 'error' | 'debu
     case 'prompt-length':
       return { level: 'debug', text: `  prompt length ${e.sentences} sentences, ${e.tokens} tokens` };
     case 'usage':
+    case 'request':
       return null;
     case 'waiting':
       return { level: 'warn', text: `  waiting ${Math.round(e.seconds)} s: ${e.message}` };

@@ -36,6 +36,8 @@ describe('dlpo experiment: bad input exits 2 with the fix', function () {
     ['a misspelt key in the file', ['bad.yaml'], /bad\.yaml is not a valid experiment:[\s\S]*seed/, (d) => fs.writeFileSync(path.join(d, 'bad.yaml'), 'prompt: gsm8k.prompt.md\ndata: { source: gsm8k-sample.jsonl }\nseed: 3\nconfigs: [{ name: a }]\n')],
     ['a folder that is not an experiment', ['--resume', '.'], /not an experiment folder \(no readable experiment\.json\)/],
     ['model flags on resume', ['--resume', '.', '--model', 'gpt-4o'], /drop --model/],
+    ['--out naming a file', ['--paper', 'ablation', '--prompt', 'gsm8k.prompt.md', '--data', 'gsm8k-sample.jsonl', '--simulator', '--out', 'afile'], /--out afile: \S+afile is a file, not a folder\. --out is the folder that holds the experiment folders/, (d) => fs.writeFileSync(path.join(d, 'afile'), 'x')],
+    ['--cache-dir naming a file', ['--paper', 'ablation', '--prompt', 'gsm8k.prompt.md', '--data', 'gsm8k-sample.jsonl', '--simulator', '--cache-dir', 'afile'], /--cache-dir afile: \S+afile is a file, not a folder\. The response cache is kept in a folder/, (d) => fs.writeFileSync(path.join(d, 'afile'), 'x')],
     ['too many seeds', ['--paper', 'ablation', '--prompt', 'gsm8k.prompt.md', '--data', 'gsm8k', '--seeds', '1000'], /--seeds must be at most 100/],
     ['no key for a real model', ['--paper', 'ablation', '--prompt', 'gsm8k.prompt.md', '--data', 'gsm8k', '--model', 'gpt-4o-mini'], /No API key for gpt-4o-mini: set the environment variable OPENAI_API_KEY/],
   ];

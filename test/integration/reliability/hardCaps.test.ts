@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { Pricing } from '../../../src/core/llm/pricing';
-import { reply, startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../support/loopbackServer';
+import { reply, sha256, startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../support/loopbackServer';
 import { buildCli, makeWorkspace, runCli } from '../run/runSupport';
 
 /**
@@ -48,7 +48,8 @@ describe('reliability: hard caps against a server that streams without end (serv
 
   /** What the server itself counted: requests, prompt + completion tokens it received and wrote, and their price. */
   const serverLog = async () => {
-    const chats = server.chatRequests();
+    // This test's requests only (by their key): a stray client of a recycled port cannot skew the log.
+    const chats = server.chatRequests().filter((r) => r.auth.sha256 === sha256(KEY));
     await Promise.all(chats.map((r) => server.waitForEnd(r.index, 10_000)));
     const price = new Pricing().priceOf(MODEL)!;
     const tokensOf = (r: RecordedRequest) => (r.promptTokens ?? 0) + (r.completionTokensSent ?? 0);

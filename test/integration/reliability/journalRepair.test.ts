@@ -40,7 +40,8 @@ describe('reliability: resume over a journal whose last line was cut mid-write (
     const after = readJournal(journal);
     assert.equal(after.truncatedLastLine, false);
     assert.deepEqual(after.problems, []);
-    const warnings = only(after.events, 'error').filter((e) => e.kind === 'journal');
+    // (The other journal note of this resume adds back the calls of the capped step.)
+    const warnings = only(after.events, 'error').filter((e) => e.kind === 'journal' && /cut off mid-write/.test(e.message));
     assert.equal(warnings.length, 1);
     assert.equal(warnings[0].fatal, false);
     assert.equal(only(after.events, 'done')[0].stoppedBy, 'completed');

@@ -30,7 +30,7 @@ function only<T extends RunEvent['type']>(events: RunEvent[], type: T): RunEvent
 function skeleton(events: RunEvent[]): string[] {
   const out: string[] = [];
   for (const e of events) {
-    if (e.type === 'usage' || e.type === 'gradient-delta' || (e.type === 'error' && !e.fatal)) continue;
+    if (e.type === 'usage' || e.type === 'request' || e.type === 'gradient-delta' || (e.type === 'error' && !e.fatal)) continue;
     const label = e.type === 'eval' ? `eval:${e.split}` : e.type;
     if (out.at(-1) !== label || !['forward-result', 'technique-applied', 'eval:test'].includes(label)) out.push(label);
   }
