@@ -3,7 +3,7 @@ import type { CallOptions, ChatModel, ChatRequest, ChatResponse, ChatStreamPart 
 import { LlmError, isLlmError } from './errors';
 import type { UsageMeter, UsageRole } from './meter';
 import type { Pricing } from './pricing';
-import { estimatePromptTokens, estimateTokens } from './tokens';
+import { estimatePromptTokens, estimateTokens, maxPromptTokens } from './tokens';
 
 export type BudgetCap = 'calls' | 'tokens' | 'cost' | 'time';
 
@@ -211,8 +211,10 @@ export interface WireEstimate extends CallEstimate {
  * one: a request whose worst case does not fit is not sent.
  */
 export function estimateCall(request: ChatRequest, o: BudgetOptions): WireEstimate {
-  const promptTokens = estimatePromptTokens(request.messages);
-  const completionLimit = request.maxTokens ?? o.maxTokens ?? defaultCompletionLimit(promptTokens);
+  // The reservation is a bound, not a guess: the prompt at one token per byte. The
+  // default completion limit still follows the usual estimate of the prompt's size.
+  const promptTokens = maxPromptTokens(request.messages);
+  const completionLimit = request.maxTokens ?? o.maxTokens ?? defaultCompletionLimit(estimatePromptTokens(request.messages));
   return {
     promptTokens,
     completionLimit,

@@ -15,6 +15,18 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
 
+/**
+ * The most tokens a prompt can be for any byte-level BPE tokenizer (each token covers at
+ * least one byte of UTF-8), plus the same overheads: what a budget reserves, so a cap holds
+ * whatever the text is (digits, punctuation and non-Latin scripts take more tokens than
+ * the four-characters-per-token estimate).
+ */
+export function maxPromptTokens(messages: readonly ChatMessage[]): number {
+  let total = PER_REQUEST_OVERHEAD;
+  for (const m of messages) total += PER_MESSAGE_OVERHEAD + Buffer.byteLength(m.content, 'utf8');
+  return total;
+}
+
 export function estimatePromptTokens(messages: readonly ChatMessage[]): number {
   let total = PER_REQUEST_OVERHEAD;
   for (const m of messages) total += PER_MESSAGE_OVERHEAD + estimateTokens(m.content);

@@ -159,14 +159,24 @@ describe('llm parts', () => {
       assert.throws(() => t.reserve({ tokens: 0, costUsd: 0 }), (e: unknown) => e instanceof LlmError && e.details.cap === 'time');
     });
 
-    it('estimates a call from its messages and maxTokens (or a conservative default)', () => {
+    it('reserves a call at its bound: the prompt at one token per byte, plus maxTokens (or a conservative default)', () => {
       const pricing = new Pricing();
       const messages = [{ role: 'user' as const, content: 'x'.repeat(400) }];
       const withMax = estimateCall({ messages, maxTokens: 50 }, { pricing, priceModel: 'gpt-4o' });
       const withoutMax = estimateCall({ messages }, { pricing, priceModel: 'gpt-4o' });
-      assert.ok(withMax.tokens >= 150 && withMax.tokens < 170, String(withMax.tokens));
+      // The prompt is reserved at its bound (one token per byte: 400 + overheads), plus the limit.
+      assert.ok(withMax.tokens >= 450 && withMax.tokens < 470, String(withMax.tokens));
       assert.ok(withoutMax.tokens > 1000);
       assert.ok(withoutMax.costUsd > withMax.costUsd);
+    });
+
+    it('reserves enough for text that takes more tokens than four characters each (digits, CJK)', () => {
+      const pricing = new Pricing();
+      for (const content of ['1234567890'.repeat(40), '数学问题'.repeat(100)]) {
+        const e = estimateCall({ messages: [{ role: 'user', content }], maxTokens: 10 }, { pricing, priceModel: 'gpt-4o' });
+        // No byte-level BPE tokenizer makes more tokens than the text has UTF-8 bytes.
+        assert.ok(e.promptTokens >= Buffer.byteLength(content, 'utf8'), `${e.promptTokens} for ${content.length} characters`);
+      }
     });
   });
 
