@@ -77,15 +77,18 @@ export function renumberLists(out: ListUnit[], beforeUnit: (i: number) => { text
   const lists = beforeLists(originals);
   for (const run of listRuns(out)) {
     if (!run.some((i) => out[i].touched)) continue;
-    // The list's style and start come from its first item that was already there, or
-    // from its first item when the whole list is new.
-    const anchor = run.map((i) => out[i]).find((u) => u.from !== null) ?? out[run[0]];
-    if (family(anchor) === 'bullet') {
+    // The list's style and start come from its first item that was already an item of
+    // this kind in `before` (a rewrite may have turned a bullet into a number), or from its
+    // first item when the whole list is new.
+    const runFamily = family(out[run[0]]);
+    const anchor = run.map((i) => out[i]).find((u) => u.from !== null && family(originals[u.from]) === runFamily) ?? out[run[0]];
+    if (runFamily === 'bullet') {
       const bullet = BULLET.exec(anchor.text)![1];
       for (const i of run) out[i].text = out[i].text.replace(BULLET, bullet);
       continue;
     }
-    const info = anchor.from === null ? { start: Number(ORDERED.exec(anchor.text)![1]), sequential: true } : lists.get(anchor.from);
+    const own = anchor.from === null || family(originals[anchor.from]) !== 'ordered';
+    const info = own ? { start: Number(ORDERED.exec(anchor.text)![1]), sequential: true } : lists.get(anchor.from!);
     const delimiter = ORDERED.exec(anchor.text)![2];
     run.forEach((i, k) => {
       const number = info?.sequential ? String(info.start + k) : ORDERED.exec(out[i].text)![1];
