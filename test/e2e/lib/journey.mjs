@@ -278,7 +278,11 @@ export async function runJourney({ env, browser, checks, vsix, runDir, fixtureDi
         return texts.find((t) => t.includes('Suggested') && t.includes(sentence));
       }, { timeoutMs: 15_000 });
       // The CodeLens row sits on the changed line, not at the top of the prompt body.
-      const statusItems = await page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => (e.textContent || '').trim()).filter((t) => /candidate waiting/.test(t)));
+      // The status bar follows the run's events, which can arrive a moment after the editor
+      // shows the candidate: wait for an item, then check that there is exactly one.
+      const waitingItems = () => page.locator('.statusbar-item').evaluateAll((els) => els.map((e) => (e.textContent || '').trim()).filter((t) => /candidate waiting/.test(t)));
+      await waitFor('a status bar item saying a candidate waits', async () => (await waitingItems()).length > 0, { timeoutMs: 15_000 }).catch(() => {});
+      const statusItems = await waitingItems();
       if (statusItems.length !== 1) throw new Error(`expected one status bar item saying a candidate waits, saw ${JSON.stringify(statusItems)}`);
       const toasts = await page.locator('.notifications-toasts .notification-toast').evaluateAll((els) => els.map((e) => (e.textContent || '').trim()).filter((t) => /optimizing|resuming/i.test(t)));
       if (toasts.length) throw new Error(`a progress notification covers the panel: ${JSON.stringify(toasts)}`);
